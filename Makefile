@@ -1,0 +1,42 @@
+# The README's commands. Each target installs what it needs first, so on a fresh machine
+# `make demo` and `make test` are the only two commands to type.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST    ?= 127.0.0.1
+PORT    ?= 7860
+
+.PHONY: install browser test demo lint format bench constraints clean
+
+install: $(STAMP)  ## the virtual environment with every pinned package (idempotent)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first, alone and pinned: this takes the CPU wheel and never pulls CUDA packages
+	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+browser:  ## Debian's chromium for the real-browser demo test (Playwright drives it)
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
+
+test: install browser  ## every test, the browser test included
+	$(BIN)/python -m pytest
+
+demo: install  ## serve the colorizer demo with the shipped model
+	$(BIN)/python -m apps.colorizer demo --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+constraints: install  ## re-pin every package from the current environment
+	{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | sed 's/^torch==.*/torch==2.13.0/'; } > constraints.tmp && mv constraints.tmp constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""The apps built on gancore. Importing this package registers every app's task."""
+
+from . import colorizer  # noqa: F401  (registers the "colorizer" task)

@@ -1,0 +1,177 @@
+"""The shared command line: every app gets the same verbs, so ``--help`` reads alike.
+
+    python -m apps.<app> new NAME            write the default config to NAME.json to edit
+    python -m apps.<app> train DATA_DIR      [--config] [--size] [--batch] [--steps] [--resume] [--out]
+    python -m apps.<app> run IN_DIR OUT_DIR   batch-process a folder (mirrors sub-folders; skips done files)
+    python -m apps.<app> demo                the Gradio page, on 127.0.0.1 unless told otherwise
+
+The CLI only builds a config and calls the engine; a ``UserError`` is printed on one line
+(``error: ...``) with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .batch import process_folder
+from .config import Config, config_from_dict, load_config
+from .errors import UserError
+from .inference import load_generator
+from .inspect import describe
+
+
+@dataclass(frozen=True)
+class App:
+    """What an app plugs into the shared CLI."""
+
+    name: str  # e.g. "colorizer": the task type, and the prefix of run folders
+    summary: str  # one line for --help
+    default_config: Path  # configs/<app>.json
+    default_model: Path  # assets/models/<app>.safetensors
+    make_processor: Callable[[Any, Any, Config, str], Callable[[Path], Any]]  # (task, G, cfg, device) -> fn
+    make_demo: Callable[[Path, str], Any]  # (model path, device) -> gradio Blocks
+
+
+def _parser(app: App) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=f"python -m apps.{app.name}", description=app.summary)
+    sub = p.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    new = sub.add_parser("new", help="write the default config to NAME.json to edit")
+    new.add_argument("name", help="config name or path (.json is added)")
+
+    tr = sub.add_parser("train", help="train on a folder of photos")
+    tr.add_argument("data", type=Path, metavar="DATA_DIR", help="folder of training images (recursive)")
+    tr.add_argument("--config", type=Path, help=f"JSON config (default: {app.default_config})")
+    tr.add_argument("--size", type=int, help="training crop size in pixels")
+    tr.add_argument("--batch", type=int, help="images per step")
+    tr.add_argument("--steps", type=int, help="train until this step (with --resume: the new total)")
+    tr.add_argument("--workers", type=int, help="data loader worker processes")
+    tr.add_argument("--out", type=Path, help=f"run folder (default: runs/{app.name}-YYYYmmdd-HHMMSS)")
+    tr.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue the run in --out (default: the newest run) from its last checkpoint",
+    )
+    tr.add_argument("--device", help="cpu or cuda (default: cuda when present)")
+    tr.add_argument("--dry-run", action="store_true", help="print both networks layer by layer and stop")
+    tr.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    run = sub.add_parser("run", help="process every image of a folder")
+    run.add_argument("input", type=Path, metavar="IN_DIR")
+    run.add_argument("output", type=Path, metavar="OUT_DIR")
+    run.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
+    run.add_argument("--device", default="cpu")
+    run.add_argument("--no-progress", action="store_true")
+
+    demo = sub.add_parser("demo", help="serve the Gradio demo page")
+    demo.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=7860)
+    demo.add_argument("--device", default="cpu")
+    return p
+
+
+def _new(app: App, name: str) -> int:
+    dst = Path(name if name.endswith(".json") else name + ".json")
+    if dst.exists():
+        raise UserError(f"{dst} exists; choose another name")
+    shutil.copyfile(app.default_config, dst)
+    print(f"wrote {dst}; train with: python -m apps.{app.name} train DATA_DIR --config {dst}")
+    return 0
+
+
+def _newest_run(app: App) -> Path:
+    runs = sorted(Path("runs").glob(f"{app.name}-*"))
+    if not runs:
+        raise UserError(f"--resume: no runs/{app.name}-* folder; pass --out RUN")
+    return runs[-1]
+
+
+def _train(app: App, a: argparse.Namespace) -> int:
+    from .engine import default_run_dir, train
+
+    if a.resume:
+        if a.config:
+            raise UserError("--resume continues with the run's own config.json; drop --config")
+        run_dir = a.out or _newest_run(app)
+        if not (run_dir / "config.json").is_file():
+            raise UserError(f"--resume: {run_dir} has no config.json; is it a run folder?")
+        cfg = load_config(run_dir / "config.json")
+    else:
+        cfg = load_config(a.config or app.default_config)
+        run_dir = a.out or default_run_dir(app.name)
+    if cfg.task.type != app.name:
+        raise UserError(f"the config is for the {cfg.task.type} task, not {app.name}")
+    for section, key, value in (
+        ("data", "size", a.size),
+        ("data", "batch", a.batch),
+        ("data", "workers", a.workers),
+        ("train", "steps", a.steps),
+    ):
+        if value is not None:
+            cfg = cfg.replace(section, **{key: value})
+    cfg = config_from_dict(json.loads(json.dumps(_to_json(cfg))))  # re-validate the overrides
+    if a.dry_run:
+        print(describe(cfg))
+        return 0
+    result = train(cfg, a.data, run_dir, resume=a.resume, device=a.device, progress=not a.no_progress)
+    print(
+        f"step {result.step}: checkpoint {result.checkpoint}\n"
+        f"generator for run/demo: {result.generator}  (--model {result.generator})"
+    )
+    return 0
+
+
+def _to_json(cfg: Config) -> Any:
+    from .config import config_to_dict
+
+    return config_to_dict(cfg)
+
+
+def _run(app: App, a: argparse.Namespace) -> int:
+    task, gen, cfg = load_generator(_model(app, a.model), a.device)
+    report = process_folder(a.input, a.output, app.make_processor(task, gen, cfg, a.device), progress=not a.no_progress)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def _model(app: App, path: Path) -> Path:
+    if not path.is_file():
+        raise UserError(
+            f"model not found: {path}; train one with: python -m apps.{app.name} train DATA_DIR "
+            f"(then pass --model RUN/generator.safetensors)"
+        )
+    return path
+
+
+def _demo(app: App, a: argparse.Namespace) -> int:
+    blocks = app.make_demo(_model(app, a.model), a.device)
+    print(f"serving the {app.name} demo at http://{a.host}:{a.port}", flush=True)
+    blocks.launch(server_name=a.host, server_port=a.port, show_error=True)
+    return 0
+
+
+def main(app: App, argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` and run one verb; returns the exit status."""
+    a = _parser(app).parse_args(argv)
+    try:
+        if a.verb == "new":
+            return _new(app, a.name)
+        if a.verb == "train":
+            return _train(app, a)
+        if a.verb == "run":
+            return _run(app, a)
+        return _demo(app, a)
+    except UserError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; --resume continues a training run from its last checkpoint", file=sys.stderr)
+        return 130

@@ -1,0 +1,136 @@
+"""The typed, frozen config of a GAN run, loaded from JSON. See ``configs/*.json``.
+
+cfg = load_config("configs/colorizer.json")      # ConfigError names the JSON path on any mistake
+cfg.trainer.options.g_learn_rate                 # 0.0002
+save_config(cfg, "run/config.json")              # the resolved config, defaults filled in
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..errors import ConfigError, UserError
+from ..latent import LATENTS
+from ..losses import LOSSES, RECONSTRUCTIONS
+from ..tasks import TASKS, load_task_plugins
+from ..trainers import TRAINERS
+from .component import ComponentConfig
+from .fields import from_dict, to_dict
+
+
+class TaskConfig(ComponentConfig):
+    registry: ClassVar = TASKS
+
+
+class LossConfig(ComponentConfig):
+    registry: ClassVar = LOSSES
+
+
+class ReconstructionConfig(ComponentConfig):
+    registry: ClassVar = RECONSTRUCTIONS
+
+
+class TrainerConfig(ComponentConfig):
+    registry: ClassVar = TRAINERS
+
+
+class LatentConfig(ComponentConfig):
+    registry: ClassVar = LATENTS
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """A network in the layer DSL. ``input`` is the name it starts from."""
+
+    layers: tuple[str, ...]
+    input: str = "condition"
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    size: int = 128  # training crop, pixels (square)
+    batch: int = 16  # images per step (per process)
+    workers: int = 2  # DataLoader worker processes; 0 decodes in the main process
+    scale_min: float = 0.5  # before cropping, images are resized so their short side is
+    # between `size` and `size / scale_min` (random), so crops see whole scenes, not just texture
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    steps: int = 10000  # iterations (one real batch each)
+    log_every: int = 10  # steps between progress/TensorBoard scalars (and the only host syncs)
+    sample_every: int = 500  # steps between sample-grid PNGs
+    checkpoint_every: int = 1000  # steps between checkpoints (one is also written at the end)
+    keep_checkpoints: int = 3  # older checkpoints are deleted
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that defines a run. The JSON file has the same keys."""
+
+    task: TaskConfig
+    generator: NetworkConfig
+    discriminator: NetworkConfig
+    loss: LossConfig = field(default_factory=lambda: LossConfig.from_json({"type": "least_squares"}, "loss"))
+    reconstruction: ReconstructionConfig | None = None
+    latent: LatentConfig = field(default_factory=lambda: LatentConfig.from_json({"type": "gaussian"}, "latent"))
+    trainer: TrainerConfig = field(default_factory=lambda: TrainerConfig.from_json({"type": "alternating"}, "trainer"))
+    data: DataConfig = DataConfig()
+    train: TrainConfig = TrainConfig()
+    description: str = ""
+
+    def replace(self, section: str, **changes: Any) -> Config:
+        """A copy with fields of one dataclass section changed: ``cfg.replace("data", size=64)``."""
+        return dataclasses.replace(self, **{section: dataclasses.replace(getattr(self, section), **changes)})
+
+
+def _positive(cfg: Config) -> None:
+    for section, names in (
+        ("data", ("size", "batch")),
+        ("train", ("steps", "log_every", "sample_every", "checkpoint_every", "keep_checkpoints")),
+    ):
+        for name in names:
+            if getattr(getattr(cfg, section), name) < 1:
+                raise ConfigError(
+                    f"{section}.{name}", f"must be at least 1, got {getattr(getattr(cfg, section), name)}"
+                )
+    if cfg.data.workers < 0:
+        raise ConfigError("data.workers", f"must be 0 or more, got {cfg.data.workers}")
+    if not 0 < cfg.data.scale_min <= 1:
+        raise ConfigError("data.scale_min", f"must be in (0, 1], got {cfg.data.scale_min}")
+
+
+def config_from_dict(data: Any) -> Config:
+    """Validate a parsed JSON object into a ``Config``."""
+    load_task_plugins()
+    cfg = from_dict(Config, data, "")
+    _positive(cfg)
+    return cfg
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a JSON config file; every problem is a UserError naming file and path."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        raise UserError(f"config file not found: {path}") from None
+    except json.JSONDecodeError as err:
+        raise UserError(f"{path}: not valid JSON: {err.msg} at line {err.lineno} column {err.colno}") from None
+    try:
+        return config_from_dict(data)
+    except ConfigError as err:
+        raise ConfigError(err.path, f"{err.message}   (in {path})") from None
+
+
+def config_to_dict(cfg: Config) -> dict[str, Any]:
+    return to_dict(cfg)
+
+
+def save_config(cfg: Config, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(config_to_dict(cfg), indent=2) + "\n")

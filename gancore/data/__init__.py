@@ -1,0 +1,16 @@
+"""Image files in, training batches out."""
+
+from .folder import BadFileReporter, EndlessSampler, PhotoFolder
+from .images import EXTENSIONS, BadImage, list_images, open_image, read_rgb, to_rgb
+
+__all__ = [
+    "EXTENSIONS",
+    "BadFileReporter",
+    "BadImage",
+    "EndlessSampler",
+    "PhotoFolder",
+    "list_images",
+    "open_image",
+    "read_rgb",
+    "to_rgb",
+]

@@ -1,0 +1,104 @@
+"""A training dataset over a folder of photos, with random crops that are exact on resume.
+
+Items are addressed by a *global position* ``g = epoch * N + i`` from ``EndlessSampler``; the
+image order of each epoch and each crop's randomness derive from ``(seed, g)`` alone, so a run
+resumed at step ``s`` sees exactly the batches an uninterrupted run would, whatever the worker count.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from torch.utils.data import Dataset, Sampler
+
+from ..errors import UserError
+from .images import BadImage, list_images, open_image, to_rgb
+
+
+class PhotoFolder(Dataset):
+    """Random ``size`` x ``size`` crops of the images under ``root``, as ``(3, size, size)`` in [-1, 1].
+
+    Before cropping an image is resized (antialiased) so its short side is random in
+    ``[size, size / scale_min]``; half the crops are flipped left-right. A file that cannot be
+    decoded is reported (in the item's ``"bad"`` field) and replaced by the next good one.
+    """
+
+    def __init__(self, root: str | Path, size: int, seed: int = 0, scale_min: float = 0.5):
+        self.root = Path(root)
+        if not self.root.is_dir():
+            raise UserError(f"data folder not found: {self.root}")
+        self.files = list_images(self.root)
+        if not self.files:
+            raise UserError(f"no images (png, jpg, jpeg, webp, bmp, tiff) under {self.root}")
+        self.size, self.seed, self.scale_min = size, seed, scale_min
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    @functools.lru_cache(maxsize=2)  # noqa: B019  (one dataset per run; two epochs in flight at most)
+    def _order(self, epoch: int) -> np.ndarray:
+        return np.random.default_rng([self.seed, epoch]).permutation(len(self.files))
+
+    def index(self, g: int) -> int:
+        """The file index at global position ``g``."""
+        epoch, i = divmod(g, len(self.files))
+        return int(self._order(epoch)[i])
+
+    def crop(self, img: Image.Image, rng: np.random.Generator) -> torch.Tensor:
+        w, h = img.size
+        short = rng.uniform(self.size, self.size / self.scale_min)
+        scale = short / min(w, h)
+        nw, nh = max(self.size, round(w * scale)), max(self.size, round(h * scale))
+        img = img.resize((nw, nh), Image.Resampling.BICUBIC, reducing_gap=3.0)
+        x, y = rng.integers(0, nw - self.size + 1), rng.integers(0, nh - self.size + 1)
+        arr = np.array(img, dtype=np.uint8)[y : y + self.size, x : x + self.size]
+        if rng.random() < 0.5:
+            arr = arr[:, ::-1]
+        t = torch.from_numpy(np.ascontiguousarray(arr)).permute(2, 0, 1).float()
+        return t / 127.5 - 1.0
+
+    def __getitem__(self, g: int) -> dict:
+        bad = []
+        for attempt in range(len(self.files)):
+            path = self.files[self.index(g + attempt)]
+            try:
+                img = to_rgb(open_image(path))
+            except BadImage:
+                bad.append(str(path))
+                continue
+            rng = np.random.default_rng([self.seed, g, 1])
+            return {"image": self.crop(img, rng), "bad": "\n".join(bad)}
+        raise UserError(f"none of the {len(self.files)} files under {self.root} could be read")
+
+
+class EndlessSampler(Sampler[int]):
+    """Global positions ``start, start + stride, ...`` forever (``stride`` > 1 shards across ranks)."""
+
+    def __init__(self, start: int = 0, stride: int = 1):
+        self.start, self.stride = start, stride
+
+    def __iter__(self) -> Iterator[int]:
+        g = self.start
+        while True:
+            yield g
+            g += self.stride
+
+
+class BadFileReporter:
+    """Prints each unreadable file once, however many times workers hit it."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def __call__(self, bad: list[str]) -> None:
+        for entry in bad:
+            for path in filter(None, entry.split("\n")):
+                if path not in self.seen:
+                    self.seen.add(path)
+                    print(f"warning: skipping unreadable image {path}", file=sys.stderr)

@@ -1,0 +1,64 @@
+"""Reading image files of any common kind into one form: RGB ``uint8`` arrays ``(H, W, 3)``.
+
+EXIF orientation is applied; gray, gray+alpha, RGBA, palette, CMYK and 16-bit images are
+converted (alpha is composited over white). Unreadable files raise ``BadImage`` with the reason.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
+
+
+class BadImage(Exception):
+    """A file that cannot be decoded as an image."""
+
+
+def list_images(root: str | Path) -> list[Path]:
+    """Every image file under ``root`` (recursive, sorted, hidden files and folders skipped)."""
+    root = Path(root)
+    found = []
+    for p in root.rglob("*"):
+        rel = p.relative_to(root).parts
+        if any(part.startswith(".") for part in rel):
+            continue
+        if p.suffix.lower() in EXTENSIONS and p.is_file():
+            found.append(p)
+    return sorted(found)
+
+
+def to_rgb(img: Image.Image) -> Image.Image:
+    """Any PIL mode to 8-bit RGB; transparency is composited over white."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if arr.max() > 255 else 255.0
+        img = Image.fromarray(np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+    if img.mode == "P":
+        img = img.convert("RGBA")
+    if img.mode in ("LA", "RGBA", "PA"):
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    return img.convert("RGB")
+
+
+def open_image(path: str | Path) -> Image.Image:
+    """Open and fully decode ``path`` with EXIF orientation applied (mode unchanged)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                img.load()  # decode now: a truncated file fails here, not later
+                return ImageOps.exif_transpose(img)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning, Image.DecompressionBombError) as err:
+        raise BadImage(f"{path}: cannot read image ({err})") from None
+
+
+def read_rgb(path: str | Path) -> np.ndarray:
+    """``path`` decoded to RGB ``uint8`` ``(H, W, 3)``."""
+    return np.asarray(to_rgb(open_image(path)))

@@ -1,0 +1,133 @@
+"""Checkpoints: one safetensors file holding weights, optimizer and RNG state; config as JSON metadata.
+
+Layout of ``step-000250.safetensors``:
+
+* tensors ``generator.*``, ``discriminator.*`` (state dicts, buffers included),
+  ``optim.<name>.<param index>.<key>`` (optimizer state), ``rng.torch`` (CPU generator state);
+* metadata (strings): ``format``, ``step``, ``config`` (the resolved config JSON), ``optim``
+  (the optimizers' non-tensor state as JSON), ``rng`` (Python and NumPy generator state as JSON).
+
+Files are written to a temporary name and renamed, so a crash never leaves half a checkpoint.
+Loading uses safetensors and JSON only: nothing is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+from ..errors import UserError
+
+FORMAT = "gancore-checkpoint/1"
+GENERATOR_FORMAT = "gancore-generator/1"
+
+
+def atomic_save(tensors: dict[str, torch.Tensor], metadata: dict[str, str], path: Path) -> None:
+    """Write a safetensors file via a temporary file in the same folder and ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(tmp), metadata=metadata)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def read(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    """All tensors and the metadata of a safetensors file; a UserError if it is not one."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"checkpoint not found: {path}")
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            meta = f.metadata() or {}
+            tensors = {k: f.get_tensor(k) for k in f.keys()}
+    except Exception as err:  # safetensors raises several types for a corrupt file
+        raise UserError(f"{path}: not a readable safetensors checkpoint ({err})") from None
+    return tensors, meta
+
+
+def _optim_split(name: str, opt: torch.optim.Optimizer, tensors: dict[str, torch.Tensor]) -> dict[str, Any]:
+    state = opt.state_dict()
+    plain: dict[str, Any] = {"param_groups": state["param_groups"], "state": {}}
+    for idx, entry in state["state"].items():
+        plain["state"][str(idx)] = {}
+        for key, value in entry.items():
+            if torch.is_tensor(value):
+                tensors[f"optim.{name}.{idx}.{key}"] = value
+            else:
+                plain["state"][str(idx)][key] = value
+    return plain
+
+
+def _optim_join(name: str, plain: dict[str, Any], tensors: dict[str, torch.Tensor]) -> dict[str, Any]:
+    state: dict[int, dict[str, Any]] = {int(i): dict(v) for i, v in plain["state"].items()}
+    prefix = f"optim.{name}."
+    for key, value in tensors.items():
+        if key.startswith(prefix):
+            idx, field = key[len(prefix) :].split(".", 1)
+            state.setdefault(int(idx), {})[field] = value
+    return {"state": state, "param_groups": plain["param_groups"]}
+
+
+def save_checkpoint(
+    path: Path, gan, optimizers: dict[str, torch.optim.Optimizer], step: int, config_json: dict[str, Any]
+) -> None:
+    """Everything needed to resume at ``step`` exactly."""
+    tensors: dict[str, torch.Tensor] = {}
+    for prefix, net in (("generator", gan.generator), ("discriminator", gan.discriminator)):
+        tensors.update({f"{prefix}.{k}": v for k, v in net.state_dict().items()})
+    optim = {name: _optim_split(name, opt, tensors) for name, opt in optimizers.items()}
+    tensors["rng.torch"] = torch.get_rng_state()
+    np_state = np.random.get_state()
+    rng = {"python": random.getstate(), "numpy": [np_state[0], np_state[1].tolist(), *np_state[2:]]}
+    meta = {
+        "format": FORMAT,
+        "step": str(step),
+        "config": json.dumps(config_json),
+        "optim": json.dumps(optim),
+        "rng": json.dumps(rng),
+    }
+    atomic_save(tensors, meta, path)
+
+
+def load_checkpoint(path: Path, gan, optimizers: dict[str, torch.optim.Optimizer]) -> int:
+    """Restore networks, optimizers and RNG from ``path``; returns the step it was saved at."""
+    tensors, meta = read(path)
+    if meta.get("format") != FORMAT:
+        raise UserError(
+            f"{path}: not a training checkpoint (format {meta.get('format')!r}); a generator export cannot be resumed"
+        )
+    for prefix, net in (("generator", gan.generator), ("discriminator", gan.discriminator)):
+        sub = {k[len(prefix) + 1 :]: v for k, v in tensors.items() if k.startswith(prefix + ".")}
+        net.load_state_dict(sub)
+    optim = json.loads(meta["optim"])
+    for name, opt in optimizers.items():
+        opt.load_state_dict(_optim_join(name, optim[name], tensors))
+    torch.set_rng_state(tensors["rng.torch"])
+    rng = json.loads(meta["rng"])
+    py = rng["python"]
+    random.setstate((py[0], tuple(py[1]), py[2]))
+    np_state = rng["numpy"]
+    np.random.set_state((np_state[0], np.array(np_state[1], dtype=np.uint32), *np_state[2:]))
+    return int(meta["step"])
+
+
+def export_generator(path: Path, generator: torch.nn.Module, step: int, config_json: dict[str, Any]) -> None:
+    """The generator alone, with its config: what ``load_generator`` needs, nothing more."""
+    tensors = {f"generator.{k}": v for k, v in generator.state_dict().items()}
+    meta = {"format": GENERATOR_FORMAT, "step": str(step), "config": json.dumps(config_json)}
+    atomic_save(tensors, meta, path)
+
+
+def list_checkpoints(folder: Path) -> list[Path]:
+    """Training checkpoints in ``folder``, oldest first (names sort by step)."""
+    return sorted(folder.glob("step-*.safetensors")) if folder.is_dir() else []

@@ -1,0 +1,30 @@
+"""Least-squares GAN (Mao et al. 2017) with HyperGAN's ``labels: [a, b, c]``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+
+from .base import LOSSES
+
+
+@LOSSES.register("least_squares", "lsgan")
+class LeastSquaresLoss:
+    """D: ``((d_real - b)^2 + (d_fake - a)^2) / 2``; G: ``(d_fake - c)^2 / 2``, means over all elements.
+
+    Defaults ``a=0, b=1, c=1`` (fake, real, and the value G wants D to output).
+    """
+
+    @dataclass(frozen=True)
+    class Options:
+        labels: tuple[float, float, float] = (0.0, 1.0, 1.0)
+
+    def __init__(self, options: Options):
+        self.a, self.b, self.c = options.labels
+
+    def d_loss(self, d_real: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
+        return 0.5 * ((d_real - self.b).square().mean() + (d_fake - self.a).square().mean())
+
+    def g_loss(self, d_real: torch.Tensor | None, d_fake: torch.Tensor) -> torch.Tensor:
+        return 0.5 * (d_fake - self.c).square().mean()

@@ -1,0 +1,6 @@
+"""Trainers: how G and D take turns. Each registers under its config ``type``."""
+
+from . import alternating  # noqa: F401  (registration)
+from .base import TRAINERS
+
+__all__ = ["TRAINERS"]

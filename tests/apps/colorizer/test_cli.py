@@ -1,0 +1,122 @@
+"""The colorizer's verbs, run as a user runs them: real processes, real files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from tests.conftest import ROOT
+
+
+def cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "apps.colorizer", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=600,
+    )
+
+
+def tree_digest(root):
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, small_photos):
+    """A tiny model trained by the CLI for 2 steps, then resumed to 4 (the issue's acceptance path)."""
+    from tests.conftest import TINY
+
+    tmp = tmp_path_factory.mktemp("train")
+    cfg = tmp / "tiny.json"
+    cfg.write_text(json.dumps(TINY))
+    run = tmp / "RUN"
+    first = cli("train", small_photos, "--config", cfg, "--steps", 2, "--out", run, "--no-progress")
+    assert first.returncode == 0, first.stderr
+    second = cli("train", small_photos, "--resume", "--steps", 4, "--out", run, "--no-progress")
+    assert second.returncode == 0, second.stderr
+    return run, first, second
+
+
+def test_train_and_resume(trained):
+    run, _, second = trained
+    assert "resumed from" in second.stdout and "step-000002" in second.stdout
+    assert "step 4:" in second.stdout
+    assert (run / "config.json").is_file() and list((run / "samples").glob("*.png"))
+    assert list((run / "tensorboard").glob("events.*")) and (run / "checkpoints" / "step-000004.safetensors").is_file()
+    steps = [json.loads(line)["step"] for line in (run / "metrics.jsonl").read_text().splitlines()]
+    assert steps == [2, 4], "the resumed run continues at step 3, not from zero"
+
+
+def test_run_over_folder_with_bad_files(tmp_path, trained, small_photos):
+    run, _, _ = trained
+    src = tmp_path / "in"
+    subprocess.run(["cp", "-r", str(small_photos), str(src)], check=True)
+    good = sorted(src.rglob("*.jpg"))[0]
+    (src / "nested" / "truncated.jpg").write_bytes(good.read_bytes()[: good.stat().st_size // 3])
+    (src / "nested" / "deeper" / "notes.png").write_text("this is text, not a PNG")
+    before = tree_digest(src)
+    out = tmp_path / "out"
+
+    r = cli("run", src, out, "--model", run / "generator.safetensors", "--no-progress")
+    assert r.returncode == 1, "a failed file makes the exit status non-zero"
+    assert "truncated.jpg" in r.stderr and "notes.png" in r.stderr and "Traceback" not in r.stderr
+    assert "6 written" in r.stdout and "2 failed" in r.stdout
+    assert tree_digest(src) == before, "inputs are never modified"
+    for img in sorted(small_photos.rglob("*")):
+        if img.is_file():
+            dst = (out / img.relative_to(small_photos)).with_suffix(".png")
+            with Image.open(img) as a, Image.open(dst) as b:
+                assert b.size == a.size and b.mode == "RGB" and b.format == "PNG"
+
+    again = cli("run", src, out, "--model", run / "generator.safetensors", "--no-progress")
+    assert "0 written, 6 skipped" in again.stdout
+
+
+def test_bad_config_is_one_line(tmp_path, small_photos):
+    from tests.conftest import TINY
+
+    bad = json.loads(json.dumps(TINY))
+    bad["generator"]["layers"][2] = "conv 16 filter=4 strid=2"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    r = cli("train", small_photos, "--config", path, "--out", tmp_path / "x", "--no-progress")
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert lines[0].startswith("error: generator.layers[2]: \"conv 16 filter=4 strid=2\": unknown option 'strid'")
+    assert "stride" in lines[0]
+
+    bad["generator"]["layers"][2] = "convolution 16"
+    path.write_text(json.dumps(bad))
+    r = cli("train", small_photos, "--config", path, "--out", tmp_path / "x", "--no-progress")
+    assert r.returncode == 2 and "unknown op 'convolution' (valid: " in r.stderr and "Traceback" not in r.stderr
+
+
+def test_user_errors_are_one_line(tmp_path):
+    r = cli("run", tmp_path / "nope", tmp_path / "out", "--model", tmp_path / "missing.safetensors")
+    assert r.returncode == 2 and r.stderr.startswith("error: model not found") and "Traceback" not in r.stderr
+    r = cli("train", tmp_path / "nope", "--out", tmp_path / "o")
+    assert r.returncode == 2 and "data folder not found" in r.stderr
+
+
+def test_new_writes_default_config(tmp_path):
+    r = cli("new", "mine", cwd=tmp_path)
+    assert r.returncode == 0
+    assert json.loads((tmp_path / "mine.json").read_text()) == json.loads((ROOT / "configs/colorizer.json").read_text())
+    assert cli("new", "mine", cwd=tmp_path).returncode == 2, "never overwrites"
+
+
+def test_dry_run_prints_table():
+    r = cli("train", "assets/photos", "--dry-run")
+    assert r.returncode == 0
+    assert "generator" in r.stdout and "discriminator" in r.stdout and "2x128x128" in r.stdout

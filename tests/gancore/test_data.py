@@ -1,0 +1,95 @@
+"""Image reading (every mode converted, EXIF applied, bad files reported) and the photo dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from gancore.data import BadImage, PhotoFolder, list_images, read_rgb
+from gancore.errors import UserError
+
+
+@pytest.mark.parametrize(
+    ("mode", "value"),
+    [("L", 128), ("LA", (128, 255)), ("RGBA", (10, 20, 30, 255)), ("P", 3), ("I;16", 32896), ("RGB", (1, 2, 3))],
+)
+def test_modes_become_rgb(tmp_path, mode, value):
+    img = Image.new(mode, (5, 4), value)
+    if mode == "P":
+        img.putpalette([0, 0, 0, 255, 0, 0, 0, 255, 0, 0, 0, 255] + [0] * 756)
+    ext = "png" if mode in ("LA", "RGBA", "P", "I;16") else "bmp" if mode == "RGB" else "tiff"
+    img.save(tmp_path / f"x.{ext}")
+    rgb = read_rgb(tmp_path / f"x.{ext}")
+    assert rgb.shape == (4, 5, 3) and rgb.dtype == np.uint8
+    expect = {
+        "L": (128,) * 3,
+        "LA": (128,) * 3,
+        "RGBA": (10, 20, 30),
+        "P": (0, 0, 255),
+        "I;16": (128,) * 3,
+        "RGB": (1, 2, 3),
+    }[mode]
+    assert tuple(rgb[0, 0]) == expect
+
+
+def test_transparent_pixels_become_white(tmp_path):
+    Image.new("RGBA", (2, 2), (0, 0, 0, 0)).save(tmp_path / "t.png")
+    assert (read_rgb(tmp_path / "t.png") == 255).all()
+
+
+def test_exif_orientation_applied(tmp_path):
+    img = Image.new("RGB", (6, 2), (255, 0, 0))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90 degrees clockwise on display
+    img.save(tmp_path / "r.jpg", exif=exif)
+    assert read_rgb(tmp_path / "r.jpg").shape == (6, 2, 3)
+
+
+def test_bad_files(tmp_path):
+    (tmp_path / "text.png").write_text("not an image")
+    Image.new("RGB", (64, 64), (9, 9, 9)).save(tmp_path / "full.jpg")
+    (tmp_path / "cut.jpg").write_bytes((tmp_path / "full.jpg").read_bytes()[:300])
+    for name in ("text.png", "cut.jpg"):
+        with pytest.raises(BadImage, match=name):
+            read_rgb(tmp_path / name)
+
+
+def test_list_images_recursive_and_filtered(tmp_path):
+    for rel in ("a.jpg", "s/b.PNG", "s/t/c.webp", "s/notes.txt", ".hidden/d.jpg", "e.tiff"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    assert [p.relative_to(tmp_path).as_posix() for p in list_images(tmp_path)] == [
+        "a.jpg",
+        "e.tiff",
+        "s/b.PNG",
+        "s/t/c.webp",
+    ]
+
+
+def test_dataset_crops_in_range_and_deterministic(small_photos):
+    ds = PhotoFolder(small_photos, 32, seed=3)
+    a, b = ds[5]["image"], ds[5]["image"]
+    assert a.shape == (3, 32, 32) and a.min() >= -1 and a.max() <= 1
+    assert torch.equal(a, b), "an item depends only on (seed, position)"
+    assert not torch.equal(ds[5]["image"], ds[6]["image"])
+    epoch = sorted(ds.index(g) for g in range(len(ds)))
+    assert epoch == list(range(len(ds))), "each epoch visits every file once"
+
+
+def test_dataset_skips_and_reports_bad_file(tmp_path, small_photos):
+    good = sorted(small_photos.rglob("*.jpg"))[0]
+    (tmp_path / "a.jpg").write_bytes(good.read_bytes())
+    (tmp_path / "b.png").write_text("not an image")
+    ds = PhotoFolder(tmp_path, 16)
+    items = [ds[g] for g in range(4)]
+    assert all(it["image"].shape == (3, 16, 16) for it in items)
+    assert any("b.png" in it["bad"] for it in items)
+
+
+def test_dataset_errors(tmp_path):
+    with pytest.raises(UserError, match="data folder not found"):
+        PhotoFolder(tmp_path / "nope", 16)
+    with pytest.raises(UserError, match="no images"):
+        PhotoFolder(tmp_path, 16)
