@@ -4,6 +4,7 @@
     python -m apps.<app> train DATA_DIR      [--config] [--size] [--batch] [--steps] [--resume] [--out]
     python -m apps.<app> run IN_DIR OUT_DIR   batch-process a folder (mirrors sub-folders; skips done files)
     python -m apps.<app> demo                the Gradio page, on 127.0.0.1 unless told otherwise
+    python -m apps.<app> eval DATA_DIR       metrics of a checkpoint against the classical baseline
 
 The CLI only builds a config and calls the engine; a ``UserError`` is printed on one line
 (``error: ...``) with exit status 2, never as a traceback.
@@ -12,7 +13,6 @@ The CLI only builds a config and calls the engine; a ``UserError`` is printed on
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .batch import process_folder
-from .config import Config, config_from_dict, load_config
+from .config import Config, config_from_dict, config_to_dict, load_config
 from .errors import UserError
 from .inference import load_generator
 from .inspect import describe
@@ -35,8 +35,11 @@ class App:
     summary: str  # one line for --help
     default_config: Path  # configs/<app>.json
     default_model: Path  # assets/models/<app>.safetensors
-    make_processor: Callable[[Any, Any, Config, str], Callable[[Path], Any]]  # (task, G, cfg, device) -> fn
+    make_processor: Callable[[Any, Any, Config, argparse.Namespace], Callable[[Path], Any]]  # (task, G, cfg, args)
     make_demo: Callable[[Path, str], Any]  # (model path, device) -> gradio Blocks
+    add_run_arguments: Callable[[argparse.ArgumentParser], None] | None = None  # app-specific `run` options
+    evaluate: Callable[[Path, Path, argparse.Namespace], int] | None = None  # (model, data dir, args) -> status
+    add_eval_arguments: Callable[[argparse.ArgumentParser], None] | None = None  # app-specific `eval` options
 
 
 def _parser(app: App) -> argparse.ArgumentParser:
@@ -69,6 +72,17 @@ def _parser(app: App) -> argparse.ArgumentParser:
     run.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
     run.add_argument("--device", default="cpu")
     run.add_argument("--no-progress", action="store_true")
+    if app.add_run_arguments:
+        app.add_run_arguments(run)
+
+    if app.evaluate:
+        ev = sub.add_parser("eval", help="metrics of a model against the classical baseline")
+        ev.add_argument("data", type=Path, metavar="DATA_DIR", help="folder of test images (recursive)")
+        ev.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
+        ev.add_argument("--json", type=Path, help="also write the table as JSON here")
+        ev.add_argument("--device", default="cpu")
+        if app.add_eval_arguments:
+            app.add_eval_arguments(ev)
 
     demo = sub.add_parser("demo", help="serve the Gradio demo page")
     demo.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
@@ -117,7 +131,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
     ):
         if value is not None:
             cfg = cfg.replace(section, **{key: value})
-    cfg = config_from_dict(json.loads(json.dumps(_to_json(cfg))))  # re-validate the overrides
+    cfg = config_from_dict(config_to_dict(cfg))  # re-validate with the overrides
     if a.dry_run:
         print(describe(cfg))
         return 0
@@ -129,15 +143,9 @@ def _train(app: App, a: argparse.Namespace) -> int:
     return 0
 
 
-def _to_json(cfg: Config) -> Any:
-    from .config import config_to_dict
-
-    return config_to_dict(cfg)
-
-
 def _run(app: App, a: argparse.Namespace) -> int:
     task, gen, cfg = load_generator(_model(app, a.model), a.device)
-    report = process_folder(a.input, a.output, app.make_processor(task, gen, cfg, a.device), progress=not a.no_progress)
+    report = process_folder(a.input, a.output, app.make_processor(task, gen, cfg, a), progress=not a.no_progress)
     print(report.summary())
     return 0 if report.ok else 1
 
@@ -168,6 +176,8 @@ def main(app: App, argv: Sequence[str] | None = None) -> int:
             return _train(app, a)
         if a.verb == "run":
             return _run(app, a)
+        if a.verb == "eval":
+            return app.evaluate(_model(app, a.model), a.data, a)
         return _demo(app, a)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)

@@ -31,7 +31,9 @@ class GAN:
         inputs = {"condition": condition}
         if self.latent.dim:
             inputs["latent"] = self.latent.sample(condition.shape[0], condition.device)
-        return self.generator(inputs)
+        out = self.generator(inputs)
+        compose = getattr(self.task, "compose", None)  # e.g. inpainting keeps the known pixels
+        return compose(condition, out) if compose is not None else out
 
     def judge(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         return self.discriminator({"input": self.task.judged(condition, image), "condition": condition})

@@ -16,10 +16,10 @@ def _demo(model: Path, device: str):
     return make_demo(model, device)
 
 
-def _processor(task, gen, cfg, device):
+def _processor(task, gen, cfg, args):
     from .infer import make_processor
 
-    return make_processor(task, gen, cfg, device)
+    return make_processor(task, gen, cfg, args.device)
 
 
 APP = App(

@@ -36,6 +36,9 @@ class Task(Protocol):
     def judged(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         """What the discriminator sees for a real or generated ``image`` (a target-shaped tensor)."""
 
+    # optional: ``compose(condition, output) -> output``, applied to every generator output
+    # (the inpainter pastes the known pixels back, so D and the losses see the composite)
+
     def to_rgb(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         """A target-shaped tensor as RGB ``(B, 3, H, W)`` in [-1, 1], for sample grids."""
 
