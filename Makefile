@@ -8,7 +8,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 7860
 
-.PHONY: install browser test demo lint format bench constraints clean
+.PHONY: install browser test demo lint format bench bench-toy2d constraints clean
 
 install: $(STAMP)  ## the virtual environment with every pinned package (idempotent)
 
@@ -28,6 +28,12 @@ test: install browser  ## every test, the browser test included
 
 demo: install  ## serve the colorizer demo with the shipped model
 	$(BIN)/python -m apps.colorizer demo --host $(HOST) --port $(PORT)
+
+bench: install  ## peak memory and time of a 6000 x 4000 x2 upscale (bench/results/superres_memory.json)
+	$(BIN)/python bench/superres_memory.py
+
+bench-toy2d: install  ## the 2-D GAN sweep, every loss x trainer on the ring: bench/results/toy2d/{results.csv,table.md,png/}
+	$(BIN)/python -m gancore.toy2d sweep --config configs/toy2d/standard.json --losses all --trainers all --penalties none --out bench/results/toy2d
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -3,11 +3,12 @@
 gan = build_gan(cfg)
 fake = gan.generate(condition)                 # (B, Cc, H, W) -> target-shaped (B, Ct, H, W)
 logits = gan.judge(condition, fake)            # e.g. a PatchGAN map (B, 1, h, w)
+sample = gan.generate(condition, ema=True)     # the EMA generator when the ``ema`` trick is on
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import torch
@@ -15,6 +16,7 @@ import torch
 from .config import Config
 from .errors import ConfigError
 from .network import Network, build_network
+from .tricks import Tricks, dcgan_init, make_ema
 
 
 @dataclass
@@ -26,21 +28,42 @@ class GAN:
     loss: Any
     reconstruction: Any
     latent: Any
+    penalties: tuple[Any, ...] = ()  # gancore/penalties, applied by the trainer's D step
+    tricks: Any = field(default_factory=Tricks)  # gancore/tricks
+    ema: Network | None = None  # EMA copy of the generator (the ``ema`` trick), used for samples and export
 
-    def generate(self, condition: torch.Tensor) -> torch.Tensor:
+    @property
+    def inference_generator(self) -> Network:
+        """What samples and ``generator.safetensors`` use: the EMA copy if there is one."""
+        return self.ema if self.ema is not None else self.generator
+
+    def generate(self, condition: torch.Tensor, latent: torch.Tensor | None = None, ema: bool = False) -> torch.Tensor:
+        """G's output for ``condition``; ``latent`` ``(B, dim)`` fixes z (else sampled); ``ema``: the EMA copy."""
         inputs = {"condition": condition}
         if self.latent.dim:
-            inputs["latent"] = self.latent.sample(condition.shape[0], condition.device)
-        out = self.generator(inputs)
+            inputs["latent"] = (
+                latent if latent is not None else self.latent.sample(condition.shape[0], condition.device)
+            )
+        out = (self.inference_generator if ema else self.generator)(inputs)
         compose = getattr(self.task, "compose", None)  # e.g. inpainting keeps the known pixels
         return compose(condition, out) if compose is not None else out
 
     def judge(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
-        return self.discriminator({"input": self.task.judged(condition, image), "condition": condition})
+        return self.critic(self.task.judged(condition, image), condition)
+
+    def critic(self, judged: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        """D's score for an input already made by ``task.judged``; for an autoencoder D (BEGAN)
+        the per-sample L1 reconstruction energy ``(B,)``."""
+        out = self.discriminator({"input": judged, "condition": condition})
+        if getattr(self.loss, "autoencoder", False):
+            return (out - judged).abs().reshape(judged.shape[0], -1).mean(1)
+        return out
 
     def to(self, device: torch.device | str) -> GAN:
         self.generator.to(device)
         self.discriminator.to(device)
+        if self.ema is not None:
+            self.ema.to(device)
         return self
 
 
@@ -57,7 +80,8 @@ def build_generator(cfg: Config, size: int | None = None) -> tuple[Any, Network]
     """The task and the generator alone (for inference); ``size`` defaults to the training size."""
     task = cfg.task.build()
     size = size or cfg.data.size
-    gen = build_network("generator", cfg.generator.layers, generator_inputs(cfg, task, size), cfg.generator.input)
+    inputs = generator_inputs(cfg, task, size)
+    gen = build_network("generator", cfg.generator.layers, inputs, cfg.generator.input, cfg.generator.defaults)
     want = task.shapes(size)["target"]
     if gen.out_shape != want:
         raise ConfigError(
@@ -72,6 +96,19 @@ def build_gan(cfg: Config) -> GAN:
     task, gen = build_generator(cfg)
     shapes = task.shapes(cfg.data.size)
     d_inputs = {"input": shapes["judged"], "condition": shapes["condition"]}
-    dis = build_network("discriminator", cfg.discriminator.layers, d_inputs, cfg.discriminator.input)
+    dis = build_network(
+        "discriminator", cfg.discriminator.layers, d_inputs, cfg.discriminator.input, cfg.discriminator.defaults
+    )
     rec = cfg.reconstruction.build() if cfg.reconstruction is not None else None
-    return GAN(cfg, task, gen, dis, cfg.loss.build(), rec, cfg.latent.build())
+    loss = cfg.loss.build()
+    if getattr(loss, "autoencoder", False) and dis.out_shape != shapes["judged"]:
+        raise ConfigError(
+            "discriminator.layers",
+            f"the {cfg.loss.type} loss needs an autoencoder discriminator whose output has D's input shape "
+            f"{shapes['judged']}; it ends with {dis.out_shape}",
+        )
+    if cfg.tricks.init == "dcgan":
+        dcgan_init(gen)
+        dcgan_init(dis)
+    ema = make_ema(gen) if cfg.tricks.ema is not None else None
+    return GAN(cfg, task, gen, dis, loss, rec, cfg.latent.build(), cfg.penalty.build(), Tricks(cfg.tricks), ema)

@@ -18,11 +18,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from ..errors import ConfigError, join_path
-
-
-def alias(*names: str, default: Any = dataclasses.MISSING, **kw) -> Any:
-    """A dataclass field that also accepts ``names`` in JSON."""
-    return dataclasses.field(default=default, metadata={"aliases": names}, **kw)
+from ..options import alias
 
 
 def _describe(tp: Any) -> str:

@@ -15,9 +15,13 @@ from typing import Any, ClassVar
 
 from ..errors import ConfigError, UserError
 from ..latent import LATENTS
+from ..layers.defaults import LayerDefaults
 from ..losses import LOSSES, RECONSTRUCTIONS
+from ..penalties import PENALTIES
+from ..samplers import SAMPLERS
 from ..tasks import TASKS, load_task_plugins
 from ..trainers import TRAINERS
+from ..tricks import TricksConfig
 from .component import ComponentConfig
 from .fields import from_dict, to_dict
 
@@ -42,12 +46,47 @@ class LatentConfig(ComponentConfig):
     registry: ClassVar = LATENTS
 
 
+class SamplerConfig(ComponentConfig):
+    registry: ClassVar = SAMPLERS
+
+
+class PenaltyConfig(ComponentConfig):
+    registry: ClassVar = PENALTIES
+
+    @classmethod
+    def from_json(cls, value: Any, path: str) -> ComponentConfig:
+        if isinstance(value, dict) and "penalty_type" in value and "type" not in value:  # GAGA's spelling
+            value = {"type": value["penalty_type"], **{k: v for k, v in value.items() if k != "penalty_type"}}
+        return super().from_json(value, path)
+
+
+@dataclass(frozen=True)
+class PenaltiesConfig:
+    """``"penalty"``: one penalty object (or name), or a list of them; applied in order."""
+
+    items: tuple[PenaltyConfig, ...] = ()
+
+    @classmethod
+    def from_json(cls, value: Any, path: str) -> PenaltiesConfig:
+        if isinstance(value, list):
+            return cls(tuple(PenaltyConfig.from_json(v, f"{path}[{i}]") for i, v in enumerate(value)))
+        return cls((PenaltyConfig.from_json(value, path),))
+
+    def to_json(self) -> list[Any]:
+        return [p.to_json() for p in self.items]
+
+    def build(self) -> tuple[Any, ...]:
+        return tuple(p.build() for p in self.items)
+
+
 @dataclass(frozen=True)
 class NetworkConfig:
-    """A network in the layer DSL. ``input`` is the name it starts from."""
+    """A network in the layer DSL. ``input`` is the name it starts from; ``defaults`` (HyperGAN
+    0.10) gives every weight layer an activation, initializer, filter, stride or avg_pool."""
 
     layers: tuple[str, ...]
     input: str = "condition"
+    defaults: LayerDefaults = field(default_factory=LayerDefaults)
 
 
 @dataclass(frozen=True)
@@ -80,6 +119,11 @@ class Config:
     reconstruction: ReconstructionConfig | None = None
     latent: LatentConfig = field(default_factory=lambda: LatentConfig.from_json({"type": "gaussian"}, "latent"))
     trainer: TrainerConfig = field(default_factory=lambda: TrainerConfig.from_json({"type": "alternating"}, "trainer"))
+    penalty: PenaltiesConfig = PenaltiesConfig()  # one penalty or a list (gancore/penalties)
+    tricks: TricksConfig = field(
+        default_factory=TricksConfig
+    )  # training heuristics, each off by default (gancore/tricks)
+    sampler: SamplerConfig = field(default_factory=lambda: SamplerConfig.from_json({"type": "static_batch"}, "sampler"))
     data: DataConfig = DataConfig()
     train: TrainConfig = TrainConfig()
     description: str = ""

@@ -2,8 +2,10 @@
 
 Layout of ``step-000250.safetensors``:
 
-* tensors ``generator.*``, ``discriminator.*`` (state dicts, buffers included),
-  ``optim.<name>.<param index>.<key>`` (optimizer state), ``rng.torch`` (CPU generator state);
+* tensors ``generator.*``, ``discriminator.*`` (state dicts, buffers included), ``ema.*`` (the
+  EMA generator, when the ``ema`` trick is on), ``optim.<name>.<param index>.<key>`` (optimizer
+  state), ``trainer.*`` (the trainer's own state: step counters, BEGAN's k, a gang's population),
+  ``rng.torch`` (CPU generator state);
 * metadata (strings): ``format``, ``step``, ``config`` (the resolved config JSON), ``optim``
   (the optimizers' non-tensor state as JSON), ``rng`` (Python and NumPy generator state as JSON).
 
@@ -78,13 +80,27 @@ def _optim_join(name: str, plain: dict[str, Any], tensors: dict[str, torch.Tenso
     return {"state": state, "param_groups": plain["param_groups"]}
 
 
+def _networks(gan) -> list[tuple[str, torch.nn.Module]]:
+    nets = [("generator", gan.generator), ("discriminator", gan.discriminator)]
+    if getattr(gan, "ema", None) is not None:
+        nets.append(("ema", gan.ema))
+    return nets
+
+
 def save_checkpoint(
-    path: Path, gan, optimizers: dict[str, torch.optim.Optimizer], step: int, config_json: dict[str, Any]
+    path: Path,
+    gan,
+    optimizers: dict[str, torch.optim.Optimizer],
+    step: int,
+    config_json: dict[str, Any],
+    trainer=None,
 ) -> None:
-    """Everything needed to resume at ``step`` exactly."""
+    """Everything needed to resume at ``step`` exactly (``trainer``: its ``state_dict()`` too)."""
     tensors: dict[str, torch.Tensor] = {}
-    for prefix, net in (("generator", gan.generator), ("discriminator", gan.discriminator)):
+    for prefix, net in _networks(gan):
         tensors.update({f"{prefix}.{k}": v for k, v in net.state_dict().items()})
+    if trainer is not None and hasattr(trainer, "state_dict"):
+        tensors.update({f"trainer.{k}": v for k, v in trainer.state_dict().items()})
     optim = {name: _optim_split(name, opt, tensors) for name, opt in optimizers.items()}
     tensors["rng.torch"] = torch.get_rng_state()
     np_state = np.random.get_state()
@@ -99,16 +115,23 @@ def save_checkpoint(
     atomic_save(tensors, meta, path)
 
 
-def load_checkpoint(path: Path, gan, optimizers: dict[str, torch.optim.Optimizer]) -> int:
-    """Restore networks, optimizers and RNG from ``path``; returns the step it was saved at."""
+def load_checkpoint(path: Path, gan, optimizers: dict[str, torch.optim.Optimizer], trainer=None) -> int:
+    """Restore networks, optimizers, the trainer's state and RNG from ``path``; returns its step.
+
+    A checkpoint written without an EMA generator gives a newly enabled EMA the generator's weights.
+    """
     tensors, meta = read(path)
     if meta.get("format") != FORMAT:
         raise UserError(
             f"{path}: not a training checkpoint (format {meta.get('format')!r}); a generator export cannot be resumed"
         )
-    for prefix, net in (("generator", gan.generator), ("discriminator", gan.discriminator)):
+    for prefix, net in _networks(gan):
         sub = {k[len(prefix) + 1 :]: v for k, v in tensors.items() if k.startswith(prefix + ".")}
+        if prefix == "ema" and not sub:
+            sub = gan.generator.state_dict()
         net.load_state_dict(sub)
+    if trainer is not None and hasattr(trainer, "load_state_dict"):
+        trainer.load_state_dict({k[len("trainer.") :]: v for k, v in tensors.items() if k.startswith("trainer.")})
     optim = json.loads(meta["optim"])
     for name, opt in optimizers.items():
         opt.load_state_dict(_optim_join(name, optim[name], tensors))

@@ -66,10 +66,11 @@ def train(
     torch.manual_seed(cfg.train.seed)
     gan = build_gan(cfg).to(dev)
     trainer = cfg.trainer.build(gan)
+    sampler = cfg.sampler.build()  # what the sample sheets show (gancore/samplers)
     step = 0
     if resume:
         last = list_checkpoints(ckpt_dir)[-1]
-        step = load_checkpoint(last, gan, trainer.optimizers())
+        step = load_checkpoint(last, gan, trainer.optimizers(), trainer)
         print(f"resumed from {last} at step {step}")
     if step >= cfg.train.steps:
         raise UserError(f"the run is already at step {step}; ask for more with --steps N (N > {step})")
@@ -126,7 +127,7 @@ def train(
             bar.update(1)
 
             if step % cfg.train.sample_every == 0 or step == cfg.train.steps:
-                write_samples(gan, fixed, run_dir / "samples" / f"step-{step:06d}.png")
+                write_samples(gan, fixed, run_dir / "samples" / f"step-{step:06d}.png", sampler, step)
             if step % cfg.train.checkpoint_every == 0 or step == cfg.train.steps:
                 write_checkpoint(gan, trainer, step, cfg_json, run_dir, cfg.train.keep_checkpoints)
     finally:
@@ -136,27 +137,30 @@ def train(
 
 
 @torch.no_grad()
-def write_samples(gan, real: torch.Tensor, path: Path) -> None:
-    """condition | output | target for the fixed sample batch, with G in eval mode."""
-    gan.generator.eval()
-    pair = gan.task.condition(real)
-    fake = gan.generate(pair.condition)
-    gan.generator.train()
-    task = gan.task
-    save_grid(
-        [
-            task.condition_rgb(pair.condition),
-            task.to_rgb(pair.condition, fake),
-            task.to_rgb(pair.condition, pair.target),
-        ],
-        path,
-    )
+def write_samples(gan, real: torch.Tensor, path: Path, sampler=None, step: int = 0) -> None:
+    """The sampler's sheet for the fixed sample batch (default: condition | output | target), G in eval mode.
+
+    Outputs come from the EMA generator when the ``ema`` trick is on. The sheet draws its latents
+    from its own seeded RNG, so sampling never changes the training's random stream.
+    """
+    if sampler is None:
+        sampler = gan.config.sampler.build()
+    net = gan.inference_generator
+    was_training = net.training
+    net.eval()
+    try:
+        with torch.random.fork_rng(devices=[real.device] if real.device.type == "cuda" else []):
+            torch.manual_seed(gan.config.train.seed)
+            columns = sampler.sheet(gan, gan.task.condition(real), step)
+        save_grid(columns, path)
+    finally:
+        net.train(was_training)
 
 
 def write_checkpoint(gan, trainer, step: int, cfg_json: dict, run_dir: Path, keep: int) -> None:
     """A resumable checkpoint, the generator export beside it, and old checkpoints pruned."""
     ckpt_dir = run_dir / "checkpoints"
-    save_checkpoint(ckpt_dir / f"step-{step:06d}.safetensors", gan, trainer.optimizers(), step, cfg_json)
-    export_generator(run_dir / "generator.safetensors", gan.generator, step, cfg_json)
+    save_checkpoint(ckpt_dir / f"step-{step:06d}.safetensors", gan, trainer.optimizers(), step, cfg_json, trainer)
+    export_generator(run_dir / "generator.safetensors", gan.inference_generator, step, cfg_json)  # EMA if on
     for old in list_checkpoints(ckpt_dir)[:-keep]:
         old.unlink()

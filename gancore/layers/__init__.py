@@ -1,6 +1,19 @@
 """The layer ops of the DSL. Importing this package registers every op in ``LAYERS``."""
 
-from . import activation, combine, conv, dense, norm  # noqa: F401  (registration)
-from .base import LAYERS, BuildContext, Built, Param, build_layer
+from . import (  # noqa: F401  (registration)
+    activation,
+    attention,
+    combine,
+    conv,
+    dense,
+    norm,
+    resample,
+    residual,
+    shape,
+    sources,
+    style,
+)
+from .base import LAYERS, BuildContext, Built, Param
+from .build import build_layer
 
 __all__ = ["LAYERS", "BuildContext", "Built", "Param", "build_layer"]

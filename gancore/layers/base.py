@@ -1,18 +1,19 @@
-"""How a layer op is declared, checked and built.
+"""How a layer op is declared and checked.
 
 An op is one function registered with its parameters::
 
-    @layer("conv", Param("filters", int, positional=True), Param("stride", int, 1), *WEIGHT_OPTIONS)
-    def conv(a: Args, ctx: BuildContext) -> Built: ...
+    @layer("conv", Param("filters", int, REQUIRED, positional=True), Param("stride", int, 1), *WEIGHT)
+    def conv(a: SimpleNamespace, ctx: BuildContext) -> Built: ...
 
-``build_layer`` checks the parsed ``LayerSpec`` against the declaration (unknown options, missing
+``check_args`` matches a parsed ``LayerSpec`` against the declaration (unknown options, missing
 or surplus positional args, wrong types) before the function runs, so every op gets the same
-error messages. Shapes exclude the batch: ``(C, H, W)`` for images, ``(N,)`` for vectors.
+error messages; ``build.build_layer`` runs it. Shapes exclude the batch: ``(C, H, W)`` for
+images, ``(N,)`` for vectors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -29,13 +30,21 @@ REQUIRED = object()
 
 @dataclass(frozen=True)
 class Param:
-    """One positional arg or ``key=value`` option of an op. ``kind`` is a type or a tuple of types."""
+    """One positional arg or ``key=value`` option of an op. ``kind`` is a type or a tuple of types.
+
+    ``aliases`` are other accepted spellings (HyperGAN's ``lr_mult`` for ``lr_mul``);
+    ``network_default`` lets a network's ``defaults`` block fill the value when it is not written;
+    a ``variadic`` positional (the last one) takes all remaining args as a tuple (``add self e1``).
+    """
 
     name: str
     kind: Any
     default: Any = None
     positional: bool = False
     help: str = ""
+    aliases: tuple[str, ...] = ()
+    network_default: bool = False
+    variadic: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,19 +62,33 @@ class Built:
 
 @dataclass
 class BuildContext:
-    """What an op may know while it is built: its input shape and the shapes of named outputs."""
+    """What an op may know while it is built: its input shape and the shapes of named outputs.
+
+    ``defaults`` holds the network's resolved ``defaults`` block; ``within`` is the enclosing layer
+    string when this one is nested in ``( ... )``; ``viewed`` is set when ``image()`` had to view
+    a vector ``(N,)`` as a 1x1 image ``(N, 1, 1)``.
+    """
 
     shape: Shape
     names: dict[str, Shape]
     path: str
     spec: LayerSpec
     build_nested: Callable[[LayerSpec, Shape], Built] = field(repr=False, default=None)  # type: ignore[assignment]
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    within: str = ""
+    viewed: bool = False
 
     def fail(self, message: str) -> ConfigError:
+        if self.within:
+            return ConfigError(self.path, f'"{self.within}": in ({self.spec}): {message}')
         return ConfigError(self.path, f'"{self.spec}": {message}')
 
     def image(self) -> tuple[int, int, int]:
-        """The input as ``(C, H, W)``; fails with a clear message on a vector input."""
+        """The input as ``(C, H, W)``. A vector ``(N,)`` is viewed as a 1x1 image ``(N, 1, 1)``
+        (HyperGAN lets ``resize_conv`` follow ``linear``); ``build_layer`` adds the reshape."""
+        if len(self.shape) == 1:
+            self.viewed = True
+            return (self.shape[0], 1, 1)
         if len(self.shape) != 3:
             raise self.fail(f"needs an image input (C, H, W), got shape {self.shape}")
         return self.shape  # type: ignore[return-value]
@@ -87,7 +110,10 @@ class OpDef:
 LAYERS: Registry[OpDef] = Registry("layer")
 
 # options every layer takes; ``name`` keeps the output for ``cat NAME`` / ``add NAME``
-COMMON = (Param("name", str, None, help="keep this output under a name"),)
+COMMON = (
+    Param("name", str, None, help="keep this output under a name"),
+    Param("trainable", bool, True, help="false freezes this layer's parameters"),
+)
 
 
 def layer(name: str, *params: Param, aliases: tuple[str, ...] = ()) -> Callable:
@@ -128,51 +154,63 @@ def _kind_name(kind: Any) -> str:
     return " or ".join(names.get(k, str(k)) for k in kinds)
 
 
-def check_args(op: OpDef, spec: LayerSpec, fail: Callable[[str], ConfigError]) -> SimpleNamespace:
-    """Match ``spec``'s args and options to ``op``'s params; fill defaults; check types."""
+def check_args(
+    op: OpDef, spec: LayerSpec, fail: Callable[[str], ConfigError], fallback: Mapping[str, Any] | None = None
+) -> SimpleNamespace:
+    """Match ``spec``'s args and options to ``op``'s params; fill defaults; check types.
+
+    ``fallback`` (a network's ``defaults`` block) fills params marked ``network_default`` that the
+    string does not set.
+    """
     positional = [p for p in op.params if p.positional]
-    named = {p.name: p for p in op.params if not p.positional}
+    keys = {key: p.name for p in op.params for key in (p.name, *p.aliases)}
     values: dict[str, Any] = {}
-    if len(spec.args) > len(positional):
+    variadic = positional[-1] if positional and positional[-1].variadic else None
+    if len(spec.args) > len(positional) and variadic is None:
         want = " ".join(p.name.upper() for p in positional) or "no positional arguments"
         raise fail(f"too many arguments ({op.name} takes: {want})")
     for p, v in zip(positional, spec.args):
         values[p.name] = v
+    if variadic is not None and len(spec.args) >= len(positional):
+        values[variadic.name] = tuple(spec.args[len(positional) - 1 :])
     for key, v in spec.options:
-        if key not in named and key not in {p.name for p in positional}:
+        if key not in keys:
             valid = ", ".join(p.name for p in op.params)
             raise fail(f"unknown option '{key}' ({op.name} takes: {valid})")
-        if key in values:
+        if keys[key] in values:
             raise fail(f"'{key}' is given twice")
-        values[key] = v
+        values[keys[key]] = v
     for p in op.params:
         if p.name not in values:
-            if p.default is REQUIRED:
+            if p.network_default and fallback and fallback.get(p.name) is not None:
+                values[p.name] = fallback[p.name]
+            elif p.default is REQUIRED:
                 raise fail(f"missing {p.name.upper()} ({op.name} takes: {_usage(op)})")
-            values[p.name] = p.default
-        elif not _type_ok(values[p.name], p.kind) and not (values[p.name] is None and p.default is None):
-            raise fail(f"'{p.name}' must be {_kind_name(p.kind)}, got {values[p.name]!r}")
+            else:
+                values[p.name] = p.default
+                continue
+        if p.variadic and not isinstance(values[p.name], tuple):
+            values[p.name] = (values[p.name],)
+        for v in values[p.name] if p.variadic else (values[p.name],):
+            if not _type_ok(v, p.kind) and not (v is None and p.default is None):
+                raise fail(f"'{p.name}' must be {_kind_name(p.kind)}, got {v!r}")
     return SimpleNamespace(**values)
 
 
 def _usage(op: OpDef) -> str:
-    pos = " ".join(p.name.upper() for p in op.params if p.positional)
+    pos = " ".join(p.name.upper() + ("..." if p.variadic else "") for p in op.params if p.positional)
     return " ".join(
         x for x in (op.name, pos, "[" + ", ".join(p.name for p in op.params if not p.positional) + "]") if x
     )
 
 
-def build_layer(spec: LayerSpec, ctx: BuildContext) -> Built:
-    """Check ``spec`` and build it for input shape ``ctx.shape``."""
-    if spec.op not in LAYERS:
-        raise ctx.fail(f"unknown op '{spec.op}' (valid: {', '.join(LAYERS.names())})")
-    op = LAYERS.get(spec.op)
-    args = check_args(op, spec, ctx.fail)
-    built = op.fn(args, ctx)
-    assert all(isinstance(d, int) and d > 0 for d in built.shape), f"{spec.op} inferred bad shape {built.shape}"
-    return built
-
-
 def conv_out(size: int, kernel: int, stride: int, padding: int, dilation: int = 1) -> int:
     """Output length of a convolution along one axis (PyTorch's formula)."""
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def positive(ctx: BuildContext, **values: int) -> None:
+    """Fail unless every value is at least 1, naming the option."""
+    for key, v in values.items():
+        if v is not None and v < 1:
+            raise ctx.fail(f"'{key}' must be at least 1, got {v}")

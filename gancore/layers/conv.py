@@ -1,73 +1,103 @@
-"""Convolutions: ``conv``, ``deconv`` (x2 up), ``resize_conv`` (resize then conv)."""
+"""Convolutions: ``conv`` (``conv2d``), ``deconv`` (x2 up), ``resize_conv`` (resize then conv),
+``subpixel`` (conv then pixel shuffle).
+
+Each takes the weight options of ``weights.py`` (``bias``, ``initializer``, ``sn``, ``lr_mul``,
+``activation``) and ``avg_pool``; ``filter`` and ``stride`` can come from a network's ``defaults``.
+Input ``(C, H, W)``; a vector ``(N,)`` is a 1x1 image.
+"""
 
 from __future__ import annotations
 
 import torch.nn.functional as F
 from torch import nn
 
-from ..dsl.spec import LayerSpec
-from .base import REQUIRED, Built, Param, conv_out, layer
-from .init import apply_initializer
+from .base import REQUIRED, Built, Param, conv_out, layer, positive
+from .weights import AVG_POOL, WEIGHT
 
-WEIGHT = (
-    Param("bias", bool, True, help="learn an additive bias"),
-    Param("initializer", (LayerSpec, str), None, help="e.g. (normal 0 0.02)"),
-)
+FILTERS = Param("filters", int, REQUIRED, positional=True, help="output channels")
+MODES = ("nearest", "bilinear", "bicubic")
 
 
-def _positive(ctx, **values: int) -> None:
-    for key, v in values.items():
-        if v < 1:
-            raise ctx.fail(f"'{key}' must be at least 1, got {v}")
+def _filter(default: int) -> Param:
+    return Param("filter", int, default, help="kernel size", network_default=True)
+
+
+def _stride(default: int) -> Param:
+    return Param("stride", int, default, network_default=True)
 
 
 @layer(
     "conv",
-    Param("filters", int, REQUIRED, positional=True, help="output channels"),
-    Param("filter", int, 3, help="kernel size"),
-    Param("stride", int, 1),
+    FILTERS,
+    _filter(3),
+    _stride(1),
     Param("padding", int, None, help="default: (filter - 1) // 2 * dilation"),
     Param("dilation", int, 1),
     Param("groups", int, 1),
     *WEIGHT,
+    AVG_POOL,
     aliases=("conv2d",),
 )
 def conv(a, ctx) -> Built:
     """2-D convolution; ``conv 64 stride=2`` halves H and W."""
     c, h, w = ctx.image()
-    _positive(ctx, filters=a.filters, filter=a.filter, stride=a.stride, dilation=a.dilation, groups=a.groups)
+    positive(ctx, filters=a.filters, filter=a.filter, stride=a.stride, dilation=a.dilation, groups=a.groups)
     pad = (a.filter - 1) // 2 * a.dilation if a.padding is None else a.padding
+    if pad < 0:
+        raise ctx.fail(f"'padding' must be 0 or more, got {pad}")
     if c % a.groups or a.filters % a.groups:
         raise ctx.fail(f"groups={a.groups} must divide input channels {c} and filters {a.filters}")
     oh, ow = conv_out(h, a.filter, a.stride, pad, a.dilation), conv_out(w, a.filter, a.stride, pad, a.dilation)
     if oh < 1 or ow < 1:
-        raise ctx.fail(f"input {h}x{w} is too small for filter={a.filter} stride={a.stride}")
+        raise ctx.fail(f"input {h}x{w} is too small for filter={a.filter} stride={a.stride} padding={pad}")
     m = nn.Conv2d(c, a.filters, a.filter, a.stride, pad, a.dilation, a.groups, bias=a.bias)
-    apply_initializer(m, a.initializer, ctx.fail)
     return Built(m, (a.filters, oh, ow))
 
 
 @layer(
     "deconv",
-    Param("filters", int, REQUIRED, positional=True, help="output channels"),
-    Param("filter", int, 4, help="kernel size"),
-    Param("stride", int, 2),
+    FILTERS,
+    _filter(4),
+    _stride(2),
+    Param("padding", int, None, help="default: chosen so the output is stride x the input"),
     *WEIGHT,
+    AVG_POOL,
+    aliases=("conv2d_transpose",),
 )
 def deconv(a, ctx) -> Built:
     """Transposed convolution; with the defaults (filter 4, stride 2) it doubles H and W."""
     c, h, w = ctx.image()
-    _positive(ctx, filters=a.filters, filter=a.filter, stride=a.stride)
-    if a.filter < a.stride:
-        raise ctx.fail(f"filter={a.filter} must be at least stride={a.stride}")
-    pad, extra = (a.filter - a.stride + 1) // 2, (a.filter - a.stride) % 2
+    positive(ctx, filters=a.filters, filter=a.filter, stride=a.stride)
+    crop = False
+    if a.padding is None:
+        if a.filter < a.stride:
+            raise ctx.fail(f"filter={a.filter} must be at least stride={a.stride}")
+        pad, extra = (a.filter - a.stride + 1) // 2, (a.filter - a.stride) % 2
+        if extra >= a.stride:  # stride 1, even filter: one pixel too many, cropped (TensorFlow's "same")
+            pad, extra, crop = (a.filter - a.stride) // 2, 0, True
+        oh, ow = h * a.stride, w * a.stride
+    else:
+        pad, extra = a.padding, 0
+        oh, ow = ((s - 1) * a.stride - 2 * pad + a.filter for s in (h, w))
+        if pad < 0 or oh < 1 or ow < 1:
+            raise ctx.fail(f"padding={pad} with filter={a.filter} leaves no output for input {h}x{w}")
     m = nn.ConvTranspose2d(c, a.filters, a.filter, a.stride, pad, output_padding=extra, bias=a.bias)
-    apply_initializer(m, a.initializer, ctx.fail)
-    return Built(m, (a.filters, h * a.stride, w * a.stride))
+    return Built(nn.Sequential(m, Crop((oh, ow))) if crop else m, (a.filters, oh, ow))
+
+
+class Crop(nn.Module):
+    """Keep the top-left ``size`` (H, W)."""
+
+    def __init__(self, size: tuple[int, int]):
+        super().__init__()
+        self.size = size
+
+    def forward(self, x):
+        return x[..., : self.size[0], : self.size[1]]
 
 
 class ResizeConv(nn.Module):
-    """Resize to ``size`` (H, W) with ``mode``, then a stride-1 convolution."""
+    """Resize to ``size`` (H, W) with ``mode``, then a convolution."""
 
     def __init__(self, size: tuple[int, int], mode: str, conv: nn.Conv2d):
         super().__init__()
@@ -80,20 +110,45 @@ class ResizeConv(nn.Module):
 
 @layer(
     "resize_conv",
-    Param("filters", int, REQUIRED, positional=True, help="output channels"),
+    FILTERS,
     Param("w", int, None, help="output width (default: 2 x input)"),
     Param("h", int, None, help="output height (default: 2 x input)"),
     Param("mode", str, "nearest", help="nearest, bilinear or bicubic"),
-    Param("filter", int, 3, help="kernel size"),
+    _filter(3),
+    _stride(1),
     *WEIGHT,
+    AVG_POOL,
+    aliases=("resize_conv2d",),
 )
 def resize_conv(a, ctx) -> Built:
     """Upsample (x2 unless ``w=`` / ``h=``) then convolve: no checkerboard artefacts."""
     c, h, w = ctx.image()
-    _positive(ctx, filters=a.filters, filter=a.filter)
-    if a.mode not in ("nearest", "bilinear", "bicubic"):
-        raise ctx.fail(f"mode must be nearest, bilinear or bicubic, got '{a.mode}'")
-    oh, ow = a.h or h * 2, a.w or w * 2
-    m = nn.Conv2d(c, a.filters, a.filter, 1, (a.filter - 1) // 2, bias=a.bias)
-    apply_initializer(m, a.initializer, ctx.fail)
-    return Built(ResizeConv((oh, ow), a.mode, m), (a.filters, oh, ow))
+    positive(ctx, filters=a.filters, filter=a.filter, stride=a.stride, w=a.w, h=a.h)
+    if a.mode not in MODES:
+        raise ctx.fail(f"mode must be {', '.join(MODES)}, got '{a.mode}'")
+    rh, rw = a.h or h * 2, a.w or w * 2
+    pad = (a.filter - 1) // 2
+    m = nn.Conv2d(c, a.filters, a.filter, a.stride, pad, bias=a.bias)
+    return Built(
+        ResizeConv((rh, rw), a.mode, m), (a.filters, *(conv_out(s, a.filter, a.stride, pad) for s in (rh, rw)))
+    )
+
+
+@layer(
+    "subpixel",
+    FILTERS,
+    _filter(3),
+    _stride(1),
+    Param("factor", int, 2, help="upscale factor of the pixel shuffle"),
+    *WEIGHT,
+    AVG_POOL,
+)
+def subpixel(a, ctx) -> Built:
+    """Convolve to ``filters * factor**2`` channels, then pixel-shuffle: x``factor`` up (ESPCN)."""
+    c, h, w = ctx.image()
+    positive(ctx, filters=a.filters, filter=a.filter, stride=a.stride, factor=a.factor)
+    pad = (a.filter - 1) // 2
+    oh, ow = (conv_out(s, a.filter, a.stride, pad) * a.factor for s in (h, w))
+    m = nn.Sequential(nn.Conv2d(c, a.filters * a.factor**2, a.filter, a.stride, pad, bias=a.bias))
+    m.append(nn.PixelShuffle(a.factor))
+    return Built(m, (a.filters, oh, ow))

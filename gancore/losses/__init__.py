@@ -1,7 +1,7 @@
 """Adversarial losses (``LOSSES``) and reconstruction terms (``RECONSTRUCTIONS``)."""
 
-from . import least_squares, standard  # noqa: F401  (registration)
-from .base import LOSSES, Loss
+from . import began, f_divergence, hinge, least_squares, qp, relativistic, standard, wasserstein  # noqa: F401
+from .base import LOSSES, Labels, Loss
 from .reconstruction import RECONSTRUCTIONS
 
-__all__ = ["LOSSES", "RECONSTRUCTIONS", "Loss"]
+__all__ = ["LOSSES", "RECONSTRUCTIONS", "Labels", "Loss"]

@@ -50,7 +50,12 @@ TASKS: Registry[type] = Registry("task")
 
 
 def load_task_plugins() -> None:
-    """Import the apps, which register their tasks. The core itself depends on no app."""
+    """Import the apps, which register their tasks, and the core's own 2-D benchmark task (``toy2d``).
+
+    The core itself depends on no app.
+    """
+    from ..toy2d import task  # noqa: F401  (registers "toy2d")
+
     try:
         import apps  # noqa: F401
     except ImportError:  # gancore used on its own

@@ -1,4 +1,4 @@
-"""The alternating trainer: D steps, then G steps, each network with its own Adam.
+"""The alternating trainer: D steps, then G steps, each network with its own optimiser.
 
 Phases are data, not branches: ``(name, steps)`` in ``self.phases``. Seed defaults: Adam
 lr 2e-4, beta1 0.5 (DCGAN). HyperGAN's option names (``g_learn_rate``, ``d_beta1``, ...) and
@@ -9,90 +9,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
-
-from ..config.fields import alias
-from .base import TRAINERS, adam
+from ..errors import ConfigError
+from .base import TRAINERS
+from .common import GANTrainer, Logs
+from .optim import OptimOptions
 
 
 @TRAINERS.register("alternating")
-class AlternatingTrainer:
+class AlternatingTrainer(GANTrainer):
     @dataclass(frozen=True)
-    class Options:
-        g_learn_rate: float = alias("g_learning_rate", default=2e-4)
-        g_beta1: float = 0.5
-        g_beta2: float = 0.999
-        g_epsilon: float = 1e-8
-        d_learn_rate: float = alias("d_learning_rate", default=2e-4)
-        d_beta1: float = 0.5
-        d_beta2: float = 0.999
-        d_epsilon: float = 1e-8
+    class Options(OptimOptions):
         d_nb_update: int = 1  # D steps per iteration (GAGA)
         g_nb_update: int = 1  # G steps per iteration (GAGA)
-        clipped_gradients: float | None = None  # clip each network's gradient norm to this
-        d_clipped_weights: float | None = None  # clamp D's weights to [-v, v] after its step (WGAN)
+        train_d_every: int = 1  # D trains on every N-th iteration only (G on all)
 
-    def __init__(self, options: Options, gan):
-        self.o = options
-        self.gan = gan
-        o = options
-        self.g_opt = adam(gan.generator.parameters(), o.g_learn_rate, o.g_beta1, o.g_beta2, o.g_epsilon)
-        self.d_opt = adam(gan.discriminator.parameters(), o.d_learn_rate, o.d_beta1, o.d_beta2, o.d_epsilon)
-        self.phases = (("d", o.d_nb_update), ("g", o.g_nb_update))
+        def __post_init__(self):
+            for name in ("d_nb_update", "g_nb_update", "train_d_every"):
+                if getattr(self, name) < (0 if name != "train_d_every" else 1):
+                    raise ConfigError(f"trainer.{name}", f"is out of range: {getattr(self, name)}")
 
-    def step(self, real: torch.Tensor) -> dict[str, torch.Tensor]:
-        """One iteration on a real batch ``(B, 3, H, W)`` in [-1, 1]; returns detached scalars."""
-        pair = self.gan.task.condition(real)
-        logs: dict[str, torch.Tensor] = {}
+    def __init__(self, options: Options, gan, loss=None, penalties=None):
+        super().__init__(options, gan, loss, penalties)
+        self.phases = (("d", options.d_nb_update), ("g", options.g_nb_update))
+
+    def iterate(self, pair) -> Logs:
+        logs: Logs = {}
         for phase, repeats in self.phases:
+            if phase == "d" and self.iteration % self.o.train_d_every:
+                continue
             for _ in range(repeats):
                 logs.update(self.d_step(pair) if phase == "d" else self.g_step(pair))
         return logs
-
-    def d_step(self, pair) -> dict[str, torch.Tensor]:
-        gan = self.gan
-        with torch.no_grad():
-            fake = gan.generate(pair.condition)
-        gan.discriminator.requires_grad_(True)
-        d_real = gan.judge(pair.condition, pair.target)
-        d_fake = gan.judge(pair.condition, fake)
-        loss = gan.loss.d_loss(d_real, d_fake)
-        self.d_opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self._clip(gan.discriminator)
-        self.d_opt.step()
-        if self.o.d_clipped_weights is not None:
-            with torch.no_grad():
-                for p in gan.discriminator.parameters():
-                    p.clamp_(-self.o.d_clipped_weights, self.o.d_clipped_weights)
-        return {"d_loss": loss.detach(), "d_real": d_real.detach().mean(), "d_fake": d_fake.detach().mean()}
-
-    def g_step(self, pair) -> dict[str, torch.Tensor]:
-        gan = self.gan
-        gan.discriminator.requires_grad_(False)  # G's step computes no gradients for D
-        fake = gan.generate(pair.condition)
-        d_fake = gan.judge(pair.condition, fake)
-        # relativistic losses compare with D(real); the others skip that forward pass
-        d_real = gan.judge(pair.condition, pair.target) if getattr(gan.loss, "g_uses_real", False) else None
-        adversarial = gan.loss.g_loss(d_real, d_fake)
-        loss = adversarial
-        logs = {"g_adv": adversarial.detach()}
-        if gan.reconstruction is not None:
-            rec = gan.reconstruction(fake, pair.target)
-            loss = loss + rec
-            logs["g_rec"] = rec.detach()
-        self.g_opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self._clip(gan.generator)
-        self.g_opt.step()
-        gan.discriminator.requires_grad_(True)
-        logs["g_loss"] = loss.detach()
-        return logs
-
-    def _clip(self, net: torch.nn.Module) -> None:
-        if self.o.clipped_gradients is not None:
-            torch.nn.utils.clip_grad_norm_(net.parameters(), self.o.clipped_gradients)
-
-    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
-        """Named optimizers, for checkpoints."""
-        return {"g": self.g_opt, "d": self.d_opt}

@@ -1,0 +1,199 @@
+"""What every trainer shares: two optimisers, D's loss (with penalties and tricks), G's loss, one update each.
+
+A trainer subclass only decides the *order* of updates in ``iterate(pair)``; the engine calls
+``step(real)`` once per batch. Contract with the engine:
+
+* ``step(real)`` returns a dict of detached 0-dim tensors, left on the device: no host sync here
+  (the engine syncs at log ticks). Exceptions are named in a trainer's docstring.
+* ``optimizers()`` names every optimiser, and ``state_dict()`` / ``load_state_dict()`` carry the
+  rest of the trainer's state (step counters, BEGAN's k, a population), for exact resume.
+
+``iteration`` counts ``step`` calls; ``d_updates`` / ``g_updates`` count optimiser steps. They are
+host integers (schedules, lazy penalties and noise annealing read them without a sync).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import torch
+from torch import nn
+
+from ..penalties import CriticInputs
+from ..tasks import Pair
+from ..tricks import ema_update
+from .optim import OptimOptions, make_optimizer, set_learning_rates
+
+Logs = dict[str, torch.Tensor]
+
+
+def d_loss_of(loss, d_real, d_fake, labels, real, fake) -> torch.Tensor:
+    """``loss.d_loss`` with the extras the loss declares it takes (labels, samples)."""
+    kw = {}
+    if labels is not None:
+        kw["labels"] = labels
+    if getattr(loss, "uses_samples", False):
+        kw.update(real=real, fake=fake)
+    return loss.d_loss(d_real, d_fake, **kw)
+
+
+class GANTrainer:
+    Options = OptimOptions
+
+    def __init__(self, options: OptimOptions, gan, loss=None, penalties=None):
+        self.o = options
+        self.gan = gan
+        self.loss = gan.loss if loss is None else loss  # a curriculum stage may bring its own
+        self.penalties = tuple(gan.penalties if penalties is None else penalties)
+        self.tricks = gan.tricks
+        self.tricks.check(self.loss, tuple(gan.task.shapes(gan.config.data.size)["judged"]))
+        self.g_opt = make_optimizer(options, "g", gan.generator.parameters())
+        self.d_opt = make_optimizer(options, "d", gan.discriminator.parameters())
+        self.iteration = 0  # step() calls so far
+        self.d_updates = 0  # D optimiser steps so far (lazy penalties count these)
+        self.g_updates = 0  # G optimiser steps so far (EMA start counts these)
+
+    # ---- the engine's interface
+    def step(self, real: torch.Tensor) -> Logs:
+        """One iteration on a real batch (images ``(B, 3, H, W)`` in [-1, 1], or the task's data)."""
+        pair = self.gan.task.condition(real)
+        self.apply_schedule(self.iteration)
+        logs = self.iterate(pair)
+        self.iteration += 1
+        return logs
+
+    def iterate(self, pair: Pair) -> Logs:
+        raise NotImplementedError
+
+    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """Named optimizers, for checkpoints."""
+        return {"g": self.g_opt, "d": self.d_opt}
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        state = {k: torch.tensor(getattr(self, k)) for k in ("iteration", "d_updates", "g_updates")}
+        if hasattr(self.loss, "state_dict"):
+            state.update({f"loss.{k}": v for k, v in self.loss.state_dict().items()})
+        return state
+
+    def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
+        for k in ("iteration", "d_updates", "g_updates"):
+            if k in state:
+                setattr(self, k, int(state[k]))
+        if hasattr(self.loss, "load_state_dict"):
+            self.loss.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("loss.")})
+
+    # ---- pieces the subclasses combine
+    def apply_schedule(self, step: int) -> None:
+        if self.o.lr_schedule.is_constant:
+            return
+        f = self.o.lr_schedule.factor(step)
+        set_learning_rates(self.g_opt, self.o.g_learn_rate, f)
+        set_learning_rates(self.d_opt, self.o.d_learn_rate, f)
+
+    def judge_pair(self, condition, real, fake) -> tuple[torch.Tensor, torch.Tensor]:
+        """D's outputs for real and fake targets, through the tricks (augment, noise, mixed batch)."""
+        task, tricks, step = self.gan.task, self.tricks, self.iteration
+        xr = tricks.judged(task.judged(condition, real), "real", step)
+        xf = tricks.judged(task.judged(condition, fake), "fake", step)
+        if tricks.mixed:  # one forward over [real; fake]: batch statistics see both
+            out = self.gan.critic(torch.cat([xr, xf]), torch.cat([condition, condition]))
+            return out[: real.shape[0]], out[real.shape[0] :]
+        return self.gan.critic(xr, condition), self.gan.critic(xf, condition)
+
+    def judge_one(self, condition, image, kind: str) -> torch.Tensor:
+        x = self.tricks.judged(self.gan.task.judged(condition, image), kind, self.iteration)
+        return self.gan.critic(x, condition)
+
+    def d_objective(self, pair: Pair, fake: torch.Tensor) -> tuple[torch.Tensor, Logs, tuple]:
+        """D's loss plus the active penalties, for a given ``fake`` (detach it to keep G out)."""
+        d_real, d_fake = self.judge_pair(pair.condition, pair.target, fake)
+        labels = self.tricks.labels(d_real, d_fake)
+        loss = d_loss_of(self.loss, d_real, d_fake, labels, pair.target, fake)
+        logs = {"d_loss": loss.detach(), "d_real": d_real.detach().mean(), "d_fake": d_fake.detach().mean()}
+        total = loss
+        active = [p for p in self.penalties if p.active(self.d_updates)]
+        if active:
+            cond = pair.condition
+            inputs = CriticInputs(lambda x: self.gan.judge(cond, x), pair.target.detach(), fake.detach())
+            for p in active:
+                term = p.loss(inputs)
+                if term is not None:
+                    total = total + term
+                    logs[f"penalty_{p.log_name}"] = term.detach()
+        return total, logs, (d_real, d_fake)
+
+    def g_objective(self, pair: Pair, fake: torch.Tensor) -> tuple[torch.Tensor, Logs]:
+        """G's adversarial loss (plus the reconstruction term, if any) for a ``fake`` made with grad."""
+        d_fake = self.judge_one(pair.condition, fake, "fake")
+        # relativistic losses compare with D(real); the others skip that forward pass
+        d_real = (
+            self.judge_one(pair.condition, pair.target, "real") if getattr(self.loss, "g_uses_real", False) else None
+        )
+        adversarial = self.loss.g_loss(d_real, d_fake)
+        loss, logs = adversarial, {"g_adv": adversarial.detach()}
+        if self.gan.reconstruction is not None:
+            rec = self.gan.reconstruction(fake, pair.target)
+            loss = loss + rec
+            logs["g_rec"] = rec.detach()
+        logs["g_loss"] = loss.detach()
+        return loss, logs
+
+    def update(self, opt: torch.optim.Optimizer, net: nn.Module, loss: torch.Tensor) -> None:
+        """Backpropagate ``loss``, clip, step ``opt``."""
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.clip(net.parameters())
+        opt.step()
+
+    def clip(self, params: Iterable[torch.nn.Parameter]) -> None:
+        if self.o.clipped_gradients is not None:
+            torch.nn.utils.clip_grad_norm_(list(params), self.o.clipped_gradients)
+
+    def after_d_update(self, d_real: torch.Tensor, d_fake: torch.Tensor, logs: Logs) -> None:
+        """Constraints after D's optimiser step: weight clipping, clamp penalties, BEGAN's k."""
+        D = self.gan.discriminator
+        if self.o.d_clipped_weights is not None:
+            with torch.no_grad():
+                for p in D.parameters():
+                    p.clamp_(-self.o.d_clipped_weights, self.o.d_clipped_weights)
+        for p in self.penalties:
+            if p.active(self.d_updates):
+                p.after_d_step(D)
+        if hasattr(self.loss, "update"):
+            self.loss.update(d_real.detach(), d_fake.detach())
+        if hasattr(self.loss, "logs"):
+            logs.update(self.loss.logs())
+        self.d_updates += 1
+
+    def after_g_update(self) -> None:
+        """The EMA copy of G follows the live weights (a plain copy before ``ema_start``)."""
+        gan = self.gan
+        if gan.ema is not None:
+            decay = self.tricks.cfg.ema if self.g_updates >= self.tricks.cfg.ema_start else 0.0
+            ema_update(gan.ema, gan.generator, decay)
+        self.g_updates += 1
+
+    # ---- the two plain updates
+    def d_step(self, pair: Pair) -> Logs:
+        """One D update on a fresh fake (G gets no gradient)."""
+        gan = self.gan
+        with torch.no_grad():
+            fake = gan.generate(pair.condition)
+        gan.discriminator.requires_grad_(True)
+        loss, logs, (d_real, d_fake) = self.d_objective(pair, fake)
+        self.update(self.d_opt, gan.discriminator, loss)
+        self.after_d_update(d_real, d_fake, logs)
+        return logs
+
+    def g_step(self, pair: Pair, latent: torch.Tensor | None = None) -> Logs:
+        """One G update; ``latent`` fixes z (fitness), else the latent distribution is sampled."""
+        gan = self.gan
+        gan.discriminator.requires_grad_(False)  # G's step computes no gradients for D
+        try:
+            fake = gan.generate(pair.condition, latent=latent)
+            loss, logs = self.g_objective(pair, fake)
+            self.update(self.g_opt, gan.generator, loss)
+        finally:
+            gan.discriminator.requires_grad_(True)
+        self.after_g_update()
+        return logs

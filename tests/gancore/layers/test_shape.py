@@ -1,0 +1,99 @@
+"""Shape ops and sources: vectors as 1x1 images, ``const``, ``latent``, ``split``, ``pad``,
+``residual`` blocks, pooling."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from gancore.errors import ConfigError
+from gancore.network import build_network
+
+
+def test_a_vector_feeds_image_ops_as_1x1():
+    net = build_network("g", ["linear 8", "resize_conv 4", "resize_conv 2"], {"z": (5,)}, "z")
+    assert [r.shape for r in net.rows] == [(8,), (4, 2, 2), (2, 4, 4)]
+    assert net({"z": torch.randn(3, 5)}).shape == (3, 2, 4, 4)
+
+
+def test_const_is_learned_and_ignores_the_input():
+    net = build_network("g", ["const 4*2*3"], {"z": (5,)}, "z")
+    y = net({"z": torch.randn(2, 5)})
+    assert y.shape == (2, 3, 2, 4) and torch.equal(y[0], y[1])
+    assert [p.shape for p in net.parameters()] == [(1, 3, 2, 4)]
+
+
+def test_latent_op_and_its_absence():
+    net = build_network("g", ["conv 2", "latent", "linear 3"], {"x": (1, 4, 4), "latent": (6,)}, "x")
+    assert net.rows[1].shape == (6,)
+    with pytest.raises(ConfigError, match=r"g.layers\[0\]: \"latent\": this network has no latent"):
+        build_network("g", ["latent"], {"x": (1, 4, 4)}, "x")
+
+
+def test_split_keeps_one_piece():
+    net = build_network("g", ["split 128 1"], {"z": (256,)}, "z")
+    z = torch.randn(2, 256)
+    assert torch.equal(net({"z": z}), z[:, 128:])
+    uneven = build_network("g", ["split 3 1 dim=2"], {"x": (2, 5, 4)}, "x")
+    assert uneven.out_shape == (2, 2, 4)
+
+
+def test_pad_reflect_and_four_sides():
+    x = torch.randn(1, 2, 5, 5)
+    net = build_network("g", ["pad 3 mode=reflect"], {"x": (2, 5, 5)}, "x")
+    assert torch.equal(net({"x": x}), F.pad(x, (3, 3, 3, 3), mode="reflect"))
+    with pytest.raises(ConfigError, match="must be smaller than the input"):
+        build_network("g", ["pad 5 mode=reflect"], {"x": (2, 5, 5)}, "x")
+
+
+@pytest.mark.parametrize(
+    ("text", "shape"),
+    [
+        ("residual 3", (4, 8, 8)),
+        ("residual 1 block=up output_channels=2", (2, 16, 16)),
+        ("residual 2 block=down norm=null activation=lrelu", (4, 4, 4)),
+        ("residual 9 pad=reflect norm=batch_norm dropout=0.5", (4, 8, 8)),
+    ],
+)
+def test_residual_shapes(text, shape):
+    net = build_network("g", [text], {"x": (4, 8, 8)}, "x")
+    assert net.out_shape == shape and net({"x": torch.randn(2, 4, 8, 8)}).shape == (2, *shape)
+
+
+def test_residual_counts_blocks():
+    one = build_network("g", ["residual 1"], {"x": (4, 8, 8)}, "x")
+    nine = build_network("g", ["residual 9"], {"x": (4, 8, 8)}, "x")
+    assert sum(p.numel() for p in nine.parameters()) == 9 * sum(p.numel() for p in one.parameters())
+
+
+def test_residual_block_adds_its_input():
+    net = build_network("g", ["residual 1 norm=null"], {"x": (2, 4, 4)}, "x")
+    torch.nn.init.zeros_(net.layers[0][0].main[-1].weight)
+    torch.nn.init.zeros_(net.layers[0][0].main[-1].bias)
+    x = torch.randn(1, 2, 4, 4)
+    assert torch.allclose(net({"x": x}), x), "a block whose branch outputs 0 is the identity"
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("residual 2 activation=conv", "activation must be one of"),
+        ("residual 2 filter=4", "'filter' must be odd"),
+        ("split 4 0 dim=5", "dim must be 1..3"),
+        ("const 2*2", None),
+        ("upsample w=0", "'w' must be at least 1"),
+        ("pixel_shuffle 2", r"must divide by factor\^2 = 4"),
+    ],
+)
+def test_exception(text, needle):
+    if needle is None:  # "const 2*2" is valid: (1, 2, 2)
+        assert build_network("g", [text], {"x": (4, 8, 8)}, "x").out_shape == (1, 2, 2)
+        return
+    with pytest.raises(ConfigError, match=needle):
+        build_network("g", [text], {"x": (6, 8, 8)}, "x")
+
+
+def test_instance_norm_needs_more_than_a_pixel():
+    with pytest.raises(ConfigError, match=r"instance norm needs more than one pixel, got \(8,\)"):
+        build_network("g", ["linear 8", "instance_norm"], {"x": (4, 8, 8)}, "x")
