@@ -92,6 +92,7 @@ def train(
 
     log = ScalarLog(run_dir)
     sums: dict[str, torch.Tensor] = {}
+    counts: dict[str, int] = {}  # a scalar may be logged by some steps only (a pre-training phase)
     tick_start, tick_step = time.perf_counter(), step
     bar = tqdm(total=cfg.train.steps, initial=step, unit="step", disable=not progress, dynamic_ncols=True)
     gan.generator.train()
@@ -110,11 +111,12 @@ def train(
             step += 1
             for k, v in logs.items():  # accumulate on the device: no host sync until the tick
                 sums[k] = sums.get(k, 0) + v
+                counts[k] = counts.get(k, 0) + 1
 
             # log tick: the only place values come back to the host
             if step % cfg.train.log_every == 0 or step == cfg.train.steps:
                 n = step - tick_step
-                scalars = {k: float(v) / n for k, v in sums.items()}
+                scalars = {k: float(v) / counts[k] for k, v in sums.items()}
                 elapsed = time.perf_counter() - tick_start
                 scalars["images_per_s"] = n * b / max(elapsed, 1e-9)
                 if not all(math.isfinite(v) for v in scalars.values()):
@@ -123,7 +125,7 @@ def train(
                     )
                 log.write(step, scalars)
                 bar.set_postfix({k: f"{v:.3g}" for k, v in scalars.items()}, refresh=False)
-                sums, tick_start, tick_step = {}, time.perf_counter(), step
+                sums, counts, tick_start, tick_step = {}, {}, time.perf_counter(), step
             bar.update(1)
 
             if step % cfg.train.sample_every == 0 or step == cfg.train.steps:

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 import torch
 from torch import nn
 
+from ..errors import ConfigError
 from ..penalties import CriticInputs
 from ..tasks import Pair
 from ..tricks import ema_update
@@ -47,6 +48,10 @@ class GANTrainer:
         self.penalties = tuple(gan.penalties if penalties is None else penalties)
         self.tricks = gan.tricks
         self.tricks.check(self.loss, tuple(gan.task.shapes(gan.config.data.size)["judged"]))
+        if options.pretrain_steps and gan.reconstruction is None:
+            raise ConfigError("trainer.pretrain_steps", "needs a reconstruction term to pre-train on")
+        if options.pretrain_steps < 0:
+            raise ConfigError("trainer.pretrain_steps", f"must be 0 or more, got {options.pretrain_steps}")
         self.g_opt = make_optimizer(options, "g", gan.generator.parameters())
         self.d_opt = make_optimizer(options, "d", gan.discriminator.parameters())
         self.iteration = 0  # step() calls so far
@@ -58,9 +63,17 @@ class GANTrainer:
         """One iteration on a real batch (images ``(B, 3, H, W)`` in [-1, 1], or the task's data)."""
         pair = self.gan.task.condition(real)
         self.apply_schedule(self.iteration)
-        logs = self.iterate(pair)
+        logs = self.pretrain(pair) if self.iteration < self.o.pretrain_steps else self.iterate(pair)
         self.iteration += 1
         return logs
+
+    def pretrain(self, pair: Pair) -> Logs:
+        """ESRGAN's pixel-only phase: one G update on the reconstruction term; D is not touched."""
+        fake = self.gan.generate(pair.condition)
+        rec = self.gan.reconstruction(fake, pair.target)
+        self.update(self.g_opt, self.gan.generator, rec)
+        self.after_g_update()
+        return {"g_rec": rec.detach(), "g_loss": rec.detach()}
 
     def iterate(self, pair: Pair) -> Logs:
         raise NotImplementedError

@@ -99,6 +99,7 @@ class OptimOptions:
     clipped_gradients: float | None = None  # clip each network's gradient norm to this
     d_clipped_weights: float | None = alias("clipped_d_weights", default=None)  # clamp D's weights to [-v, v]
     lr_schedule: Schedule = field(default_factory=Schedule)
+    pretrain_steps: int = 0  # ESRGAN's warm-up: for this many steps G learns the reconstruction term alone, D waits
 
 
 def make_optimizer(o: OptimOptions, net: str, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:

@@ -236,3 +236,27 @@ def test_fictitious_play_solves_small_zero_sum_games():
     dominant = torch.tensor([[3.0, 2.0], [1.0, 0.0]])  # row 0 dominates; column 1 is better for the minimiser
     p, q = fictitious_play(dominant, 200)
     assert p[0] > 0.99 and q[1] > 0.99 and game_value(dominant, p, q).item() == pytest.approx(2.0, abs=0.05)
+
+
+def test_pretrain_steps_train_g_on_reconstruction_only(tiny_dict):
+    tiny_dict["trainer"]["pretrain_steps"] = 2
+    cfg = config_from_dict(tiny_dict)
+    gan = build_gan(cfg)
+    trainer = cfg.trainer.build(gan)
+    x = torch.rand(4, 3, 32, 32) * 2 - 1
+    d0 = {k: v.clone() for k, v in gan.discriminator.state_dict().items()}
+    g0 = {k: v.clone() for k, v in gan.generator.state_dict().items()}
+    for _ in range(2):
+        logs = trainer.step(x)
+        assert set(logs) == {"g_rec", "g_loss"}
+    assert all(torch.equal(v, gan.discriminator.state_dict()[k]) for k, v in d0.items()), "D waits"
+    assert any(not torch.equal(v, gan.generator.state_dict()[k]) for k, v in g0.items()), "G learns"
+    assert "d_loss" in trainer.step(x), "the GAN phase starts after pretrain_steps"
+
+
+def test_pretrain_needs_reconstruction(tiny_dict):
+    tiny_dict["trainer"]["pretrain_steps"] = 2
+    tiny_dict.pop("reconstruction")
+    cfg = config_from_dict(tiny_dict)
+    with pytest.raises(ConfigError, match="trainer.pretrain_steps"):
+        cfg.trainer.build(build_gan(cfg))
