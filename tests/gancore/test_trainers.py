@@ -258,5 +258,5 @@ def test_pretrain_needs_reconstruction(tiny_dict):
     tiny_dict["trainer"]["pretrain_steps"] = 2
     tiny_dict.pop("reconstruction")
     cfg = config_from_dict(tiny_dict)
-    with pytest.raises(ConfigError, match="trainer.pretrain_steps"):
+    with pytest.raises(ConfigError, match=r"trainer\.pretrain_steps"):
         cfg.trainer.build(build_gan(cfg))
