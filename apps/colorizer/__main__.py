@@ -22,6 +22,12 @@ def _processor(task, gen, cfg, args):
     return make_processor(task, gen, cfg, args.device)
 
 
+def _evaluate(model: Path, data_dir: Path, args) -> int:
+    from .evaluate import evaluate
+
+    return evaluate(model, data_dir, args)
+
+
 APP = App(
     name="colorizer",
     summary="Colorize photos: train on your own pictures, colorize folders, or try the demo page.",
@@ -29,6 +35,7 @@ APP = App(
     default_model=ROOT / "assets" / "models" / "colorizer.safetensors",
     make_processor=_processor,
     make_demo=_demo,
+    evaluate=_evaluate,
 )
 
 if __name__ == "__main__":

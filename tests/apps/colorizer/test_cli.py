@@ -120,3 +120,15 @@ def test_dry_run_prints_table():
     r = cli("train", "assets/photos", "--dry-run")
     assert r.returncode == 0
     assert "generator" in r.stdout and "discriminator" in r.stdout and "2x128x128" in r.stdout
+
+
+def test_eval_against_gray_baseline(tmp_path, trained, small_photos):
+    run, _, _ = trained
+    report = tmp_path / "eval.json"
+    r = cli("eval", small_photos, "--model", run / "generator.safetensors", "--json", report)
+    assert r.returncode == 0, r.stderr
+    assert "model" in r.stdout and "gray" in r.stdout
+    mean = json.loads(report.read_text())["mean"]
+    assert mean["gray"]["colourfulness"] < 1.0, "the baseline is gray"
+    assert mean["photo"]["colourfulness"] > 10.0, "real photos are colourful"
+    assert 5.0 < mean["model"]["psnr"] < 60.0 and 0.0 < mean["model"]["ssim"] <= 1.0
