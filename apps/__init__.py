@@ -1,3 +1,6 @@
 """The apps built on gancore. Importing this package registers every app's task."""
 
-from . import colorizer  # noqa: F401  (registers the "colorizer" task)
+from . import (
+    colorizer,  # noqa: F401  (registers the "colorizer" task)
+    superres,  # noqa: F401  (registers the "superres" task)
+)

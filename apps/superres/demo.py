@@ -1,0 +1,54 @@
+"""The upscaler's Gradio page: upload a picture, pick the factor, get the PNG and a before/after slider."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import gradio as gr
+from PIL import Image
+
+from .infer import Upscaler
+
+MAX_OUTPUT_PIXELS = 100_000_000  # a page, not a batch job: `run` takes any size
+
+
+def before_after(up: Upscaler, image: Image.Image, scale: int) -> tuple[Image.Image, Image.Image]:
+    """(bicubic, model) at ``scale`` x the input's size; the model's keeps the input's mode (PNG)."""
+    out = up.upscale(image, scale)
+    before = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+    return before.resize(out.size, Image.Resampling.BICUBIC), out
+
+
+def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
+    up = Upscaler.load(model, device)
+    choices = [f"x{s}" for s in range(2, up.scale + 1)]
+
+    def run(image, factor):
+        if image is None:
+            raise gr.Error("Upload a picture first.")
+        scale = int(str(factor).lstrip("x"))
+        if image.width * image.height * scale * scale > MAX_OUTPUT_PIXELS:
+            raise gr.Error(f"The output would exceed {MAX_OUTPUT_PIXELS // 1_000_000} MP; use the `run` command.")
+        before, after = before_after(up, image, scale)
+        return (before, after), after
+
+    with gr.Blocks(title="Super-resolution") as page:
+        gr.Markdown(
+            f"# Super-resolution\nUpload a picture and pick the factor. The model upscales x{up.scale} "
+            "tile by tile (lower factors resample its output); drag the slider to compare with bicubic."
+        )
+        with gr.Row():
+            inp = gr.Image(
+                label="Picture", type="pil", image_mode=None, sources=["upload", "clipboard"], elem_id="input-image"
+            )
+            with gr.Column():
+                factor = gr.Radio(choices, value=choices[-1], label="Scale", elem_id="scale")
+                button = gr.Button("Upscale", variant="primary", elem_id="upscale-button")
+        slider = gr.ImageSlider(
+            label="Bicubic | model", type="pil", format="png", interactive=False, elem_id="before-after"
+        )
+        out = gr.Image(
+            label="Upscaled (PNG)", type="pil", image_mode=None, format="png", interactive=False, elem_id="output"
+        )
+        button.click(run, inputs=[inp, factor], outputs=[slider, out], api_name="upscale")
+    return page

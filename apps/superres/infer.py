@@ -1,0 +1,123 @@
+"""Upscale whole images with a trained generator: any size (tiles), any mode, x2 / x3 / x4.
+
+up = Upscaler.load("assets/models/superres-x4.safetensors")
+big = up.upscale(Image.open("photo.png"))            # PIL in, PIL out (mode kept, see modes.py)
+big2 = up.upscale(Image.open("photo.png"), scale=2)  # a lower factor than the model's: resampled
+
+The generator's layers are built for one input size (``resize_conv`` keeps its output size), so
+the weights are loaded into a copy built for the tile size; every tile has that size.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from gancore.config import Config
+from gancore.data import open_image
+from gancore.errors import UserError
+from gancore.gan import build_generator
+from gancore.inference import load_generator
+
+from .modes import join, split, upscale_alpha
+from .tiles import core_size, upscale_tiled
+
+TILE_OUT = 1024  # output pixels per tile side (context included): one tile's activations stay under 1 GB
+PAD = 16  # LR pixels of context: covers the default generators' receptive field (15 px)
+
+
+def default_tile(scale: int, pad: int = PAD) -> int:
+    """Input pixels per tile side so that a tile, context included, comes out ``TILE_OUT`` pixels wide."""
+    return max(32, TILE_OUT // scale - 2 * pad)
+
+
+class Upscaler:
+    """A generator for images of any size, applied tile by tile (``tiles.py``)."""
+
+    def __init__(self, task, gen, cfg: Config, device: str = "cpu", tile: int | None = None, pad: int = PAD):
+        if (tile is not None and tile < 1) or pad < 0:
+            raise UserError(f"--tile must be at least 1 and --tile-pad at least 0, got {tile} and {pad}")
+        self.task, self.cfg, self.device = task, cfg, device
+        self.scale: int = task.scale
+        self.tile, self.pad = tile or default_tile(self.scale, pad), pad
+        self._weights = gen.state_dict()
+        self._nets: dict[int, torch.nn.Module] = {}
+
+    @classmethod
+    def load(cls, model: str | Path, device: str = "cpu", tile: int | None = None, pad: int = PAD) -> Upscaler:
+        task, gen, cfg = load_generator(model, device)
+        if getattr(task, "name", "") != "superres":
+            raise UserError(f"{model}: is a {cfg.task.type} model, not a superres one")
+        return cls(task, gen, cfg, device, tile, pad)
+
+    def _net(self, side: int) -> torch.nn.Module:
+        """The generator built for LR inputs ``side`` x ``side`` (cached: one per tile size)."""
+        if side not in self._nets:
+            if len(self._nets) >= 2:  # a big image's tiles and a small image's one tile
+                self._nets.pop(next(iter(self._nets)))
+            _, gen = build_generator(self.cfg, side * self.scale)
+            gen.load_state_dict(self._weights)
+            self._nets[side] = gen.eval().requires_grad_(False).to(self.device)
+        return self._nets[side]
+
+    def check_scale(self, scale: int | None) -> int:
+        """The output factor: the model's, or a lower one (the model's output is resampled)."""
+        if scale is None:
+            return self.scale
+        if not 2 <= scale <= self.scale:
+            valid = ", ".join(str(s) for s in range(2, self.scale + 1))
+            raise UserError(
+                f"--scale {scale}: this model upscales x{self.scale} (valid: {valid}; a lower factor resamples "
+                f"its output); for x{scale}, train a model with task.scale = {scale}"
+            )
+        return scale
+
+    def upscale_array(self, image: np.ndarray, scale: int | None = None) -> np.ndarray:
+        """``(H, W, 3)`` RGB or ``(H, W, 1)`` gray, uint8 or uint16 -> ``(H * s, W * s, C)``, same dtype."""
+        scale = self.check_scale(scale)
+        side = core_size(image.shape[0], image.shape[1], self.tile) + 2 * self.pad
+        net = self._net(side)
+
+        def forward(x: torch.Tensor) -> torch.Tensor:
+            return self.task.compose(x, net({"condition": x}))
+
+        return upscale_tiled(image, forward, self.scale, self.tile, self.pad, scale, self.device)
+
+    def upscale(self, img: Image.Image, scale: int | None = None) -> Image.Image:
+        """Any PIL image -> upscaled PIL image (alpha bicubic; gray, 16-bit kept; palette -> RGB(A))."""
+        scale = self.check_scale(scale)
+        layers = split(img)
+        colour = self.upscale_array(layers.colour, scale)
+        alpha = upscale_alpha(layers.alpha, scale) if layers.alpha is not None else None
+        return join(colour, alpha)
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scale", type=int, help="output factor (default: the model's; lower ones are resampled)")
+    add_tile_arguments(p)
+
+
+def add_tile_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tile",
+        type=int,
+        help=f"tile side in input pixels (default: {TILE_OUT} / scale - 2 x tile-pad, so tiles come out {TILE_OUT} px)",
+    )
+    p.add_argument("--tile-pad", type=int, default=PAD, help=f"context around each tile, input pixels (default {PAD})")
+
+
+def make_processor(task, gen, cfg: Config, args: argparse.Namespace):
+    """For ``run``: input path -> upscaled PIL image (saved as PNG)."""
+    if getattr(task, "name", "") != "superres":
+        raise UserError(f"the model is a {cfg.task.type} model, not a superres one")
+    up = Upscaler(task, gen, cfg, args.device, args.tile, args.tile_pad)
+    scale = up.check_scale(args.scale)  # fail before the first file
+
+    def process(path: Path) -> Image.Image:
+        return up.upscale(open_image(path), scale)
+
+    return process

@@ -1,0 +1,82 @@
+"""Image modes for upscaling: split any PIL image into colour, alpha and bit depth, and join them back.
+
+    layers = split(img)                 # colour (H, W, 1 or 3) uint8 / uint16, alpha (H, W) or None
+    img = join(layers, colour_up, alpha_up)
+
+* RGB stays RGB; CMYK, YCbCr, LAB, HSV become RGB.
+* Gray (``L``, ``1``) stays gray (``L``): the model sees R = G = B.
+* 16-bit gray (``I;16``, ``I``, ``F``) stays 16-bit (``I;16`` PNG); the model sees the full precision.
+* Alpha (``RGBA``, ``LA``, ``PA``, palette transparency) is upscaled separately (bicubic) and joined back.
+* Palette images (``P``) come out as RGB or RGBA: an upscaled photo has more colours than a palette.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+WIDE = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # single-channel modes wider than 8 bits
+
+
+@dataclass(frozen=True)
+class Layers:
+    """An image taken apart for the model."""
+
+    colour: np.ndarray  # (H, W, 3) RGB or (H, W, 1) gray; uint8, or uint16 for 16-bit gray
+    alpha: np.ndarray | None  # (H, W) uint8, or None
+
+
+def _wide_gray(img: Image.Image) -> np.ndarray:
+    """A 16/32-bit or float single-channel image as uint16 ``(H, W)``; 8-bit-range data is scaled up."""
+    arr = np.asarray(img, dtype=np.float64)
+    if img.mode == "F" and arr.size and arr.max() <= 1.0:
+        arr = arr * 65535.0
+    elif arr.size and arr.max() <= 255.0 and img.mode == "I":
+        arr = arr * 257.0  # 8-bit values stored in an int image
+    return np.clip(arr + 0.5, 0, 65535).astype(np.uint16)
+
+
+def split(img: Image.Image) -> Layers:
+    """Any PIL image -> colour and alpha arrays (see the module docstring for each mode)."""
+    if img.mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+    if img.mode in ("RGBa", "PA"):
+        img = img.convert("RGBA")
+    if img.mode == "La":
+        img = img.convert("LA")
+    if img.mode == "1":
+        img = img.convert("L")
+    if img.mode in WIDE:
+        return Layers(_wide_gray(img)[..., None], None)
+    if img.mode == "L":
+        return Layers(np.asarray(img)[..., None], None)
+    if img.mode == "LA":
+        arr = np.asarray(img)
+        return Layers(np.ascontiguousarray(arr[..., :1]), np.ascontiguousarray(arr[..., 1]))
+    if img.mode == "RGBA":
+        arr = np.asarray(img)
+        return Layers(np.ascontiguousarray(arr[..., :3]), np.ascontiguousarray(arr[..., 3]))
+    return Layers(np.asarray(img.convert("RGB")), None)
+
+
+def upscale_alpha(alpha: np.ndarray, scale: int) -> np.ndarray:
+    """``(H, W)`` uint8 -> ``(H * scale, W * scale)``, bicubic (clipped to 0..255)."""
+    h, w = alpha.shape
+    return cv2.resize(alpha, (w * scale, h * scale), interpolation=cv2.INTER_CUBIC)
+
+
+def join(colour: np.ndarray, alpha: np.ndarray | None) -> Image.Image:
+    """Upscaled colour ``(h, w, 1 or 3)`` and alpha ``(h, w)`` -> an L, LA, I;16, RGB or RGBA image."""
+    if colour.shape[2] == 1:
+        gray = colour[..., 0]
+        if colour.dtype == np.uint16:
+            return Image.fromarray(gray)  # I;16
+        if alpha is None:
+            return Image.fromarray(gray, "L")
+        return Image.fromarray(np.stack([gray, alpha], axis=2), "LA")
+    if alpha is None:
+        return Image.fromarray(colour, "RGB")
+    return Image.fromarray(np.concatenate([colour, alpha[..., None]], axis=2), "RGBA")

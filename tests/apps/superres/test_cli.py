@@ -1,0 +1,124 @@
+"""The upscaler's verbs, run as a user runs them: real files; ``train`` and ``run`` in real processes.
+
+The other verbs run in-process through the same ``main(APP, argv)`` (each process start costs
+seconds on a loaded 2-core machine).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.conftest import ROOT
+
+from .conftest import TINY
+
+
+def cli(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "apps.superres", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=600,
+    )
+
+
+def tree_digest(root):
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def in_process(capsys, *args) -> tuple[int, str, str]:
+    """``python -m apps.superres ARGS`` in this process: (exit status, stdout, stderr)."""
+    from apps.superres.__main__ import APP
+    from gancore.cli import main
+
+    status = main(APP, [str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory, small_photos):
+    """A tiny x2 model trained by the CLI for 2 steps."""
+    tmp = tmp_path_factory.mktemp("train")
+    cfg = tmp / "tiny.json"
+    cfg.write_text(json.dumps(TINY))
+    run = tmp / "RUN"
+    r = cli("train", small_photos, "--config", cfg, "--steps", 2, "--out", run, "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert "step 2:" in r.stdout and (run / "samples").is_dir()
+    return run / "generator.safetensors"
+
+
+def test_run_over_folder_with_bad_files(tmp_path, capsys, model, small_photos):
+    src = tmp_path / "in"
+    subprocess.run(["cp", "-r", str(small_photos), str(src)], check=True)
+    good = sorted(src.rglob("*.jpg"))[0]
+    (src / "nested" / "truncated.jpg").write_bytes(good.read_bytes()[: good.stat().st_size // 3])
+    (src / "nested" / "deeper" / "notes.png").write_text("this is text, not a PNG")
+    rgb = np.asarray(Image.open(good).convert("RGB"))
+    Image.fromarray(np.dstack([rgb, np.full(rgb.shape[:2], 128, np.uint8)])).save(src / "clear.png")
+    Image.fromarray(rgb[..., 1].astype(np.uint16) * 257 + 3).save(src / "deep.png")
+    before = tree_digest(src)
+    out = tmp_path / "out"
+
+    r = cli("run", src, out, "--model", model, "--no-progress", "--tile", 24)
+    assert r.returncode == 1, "a failed file makes the exit status non-zero"
+    assert "truncated.jpg" in r.stderr and "notes.png" in r.stderr and "Traceback" not in r.stderr
+    assert "8 written" in r.stdout and "2 failed" in r.stdout
+    assert tree_digest(src) == before, "inputs are never modified"
+    for img in sorted(small_photos.rglob("*")):
+        if img.is_file():
+            dst = (out / img.relative_to(small_photos)).with_suffix(".png")
+            with Image.open(img) as a, Image.open(dst) as b:
+                assert b.size == (2 * a.width, 2 * a.height) and b.mode == "RGB" and b.format == "PNG"
+    with Image.open(out / "clear.png") as a, Image.open(out / "deep.png") as d:
+        assert a.mode == "RGBA" and np.asarray(a)[..., 3].min() >= 127, "alpha upscaled apart"
+        assert d.mode == "I;16" and d.size == (2 * rgb.shape[1], 2 * rgb.shape[0]), "16-bit stays 16-bit"
+
+    status, again, _ = in_process(capsys, "run", src, out, "--model", model, "--no-progress")
+    assert status == 1 and "0 written, 8 skipped" in again, "done files are skipped; the bad ones fail again"
+
+
+def test_run_scale_above_the_model_is_one_line(tmp_path, capsys, model, small_photos):
+    status, _, err = in_process(capsys, "run", small_photos, tmp_path / "out", "--model", model, "--scale", 4)
+    assert status == 2
+    assert err.strip().splitlines() == [
+        "error: --scale 4: this model upscales x2 (valid: 2; a lower factor resamples its output); "
+        "for x4, train a model with task.scale = 4"
+    ]
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.png"))
+
+
+def test_eval_prints_table_and_writes_json(tmp_path, capsys, model, small_photos):
+    report = tmp_path / "eval" / "x2.json"
+    status, out, err = in_process(capsys, "eval", small_photos, "--model", model, "--json", report)
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("x2 on 6 images") and "2 px border cropped" in lines[0]
+    assert lines[1].split() == ["method", "PSNR-Y", "(dB)", "SSIM-Y"]
+    assert [line.split()[0] for line in lines[2:5]] == ["model", "bicubic", "lanczos"]
+    data = json.loads(report.read_text())
+    assert [row["method"] for row in data["rows"]] == ["model", "bicubic", "lanczos"]
+    assert data["scale"] == 2 and data["crop_border"] == 2 and data["images"] == 6 and len(data["per_image"]) == 6
+    bicubic, lanczos = data["rows"][1], data["rows"][2]
+    assert 20 < bicubic["psnr_y"] < 50 and 0.5 < bicubic["ssim_y"] <= 1 and lanczos["psnr_y"] > 20
+
+
+def test_new_and_dry_run(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert in_process(capsys, "new", "mine")[0] == 0
+    assert json.loads((tmp_path / "mine.json").read_text()) == json.loads((ROOT / "configs/superres.json").read_text())
+    status, out, err = in_process(capsys, "train", ROOT / "assets" / "photos", "--dry-run")
+    assert status == 0 and "3x16x16" in out and "3x64x64" in out, err

@@ -1,0 +1,41 @@
+"""The upscaler's Gradio page: built from a model file; its handler returns the pair and the PNG."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+gr = pytest.importorskip("gradio")
+
+
+@pytest.fixture
+def model_file(tmp_path, tiny_generator, sr_dict):
+    from gancore.engine.checkpoint import export_generator
+
+    _, gen, _ = tiny_generator
+    path = tmp_path / "tiny-x2.safetensors"
+    export_generator(path, gen, 0, sr_dict)
+    return path
+
+
+def test_before_after(upscaler):
+    from apps.superres.demo import before_after
+
+    img = Image.fromarray(np.random.default_rng(0).integers(0, 256, (20, 30, 4), dtype=np.uint8), "RGBA")
+    before, after = before_after(upscaler, img, 2)
+    assert before.size == after.size == (60, 40)
+    assert after.mode == "RGBA" and before.mode == "RGBA", "the model's output keeps the alpha"
+
+
+def test_make_demo(model_file, small_photos):
+    from apps.superres.demo import make_demo
+
+    page = make_demo(model_file)
+    assert isinstance(page, gr.Blocks)
+    fn = next(f for f in page.fns.values() if f.api_name == "upscale")
+    photo = Image.open(next(small_photos.glob("*.jpg")))
+    (before, after), png = fn.fn(photo, "x2")
+    assert png is after and after.size == (2 * photo.width, 2 * photo.height) and before.size == after.size
+    with pytest.raises(gr.Error, match="Upload a picture first"):
+        fn.fn(None, "x2")

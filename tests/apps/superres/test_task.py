@@ -1,0 +1,85 @@
+"""Superres conditioning: shapes, ranges, the bicubic residual, and config checks."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from apps.superres.task import SuperresTask, upsample
+from gancore.config import config_from_dict
+from gancore.errors import ConfigError
+
+
+def photo_batch(small_photos, size: int) -> torch.Tensor:
+    """Centre crops of real photos, ``(B, 3, size, size)`` in [-1, 1]."""
+    from gancore.data import list_images, read_rgb
+
+    crops = []
+    for path in list_images(small_photos)[:4]:
+        rgb = torch.from_numpy(read_rgb(path).copy()).permute(2, 0, 1).float() / 127.5 - 1
+        y, x = (rgb.shape[1] - size) // 2, (rgb.shape[2] - size) // 2
+        crops.append(rgb[:, y : y + size, x : x + size])
+    return torch.stack(crops)
+
+
+@pytest.mark.parametrize("scale", [2, 3, 4])
+def test_cardinality(small_photos, scale):
+    task = SuperresTask(SuperresTask.Options(scale=scale))
+    real = photo_batch(small_photos, 48)
+    pair = task.condition(real)
+    assert task.shapes(48) == {"condition": (3, 48 // scale, 48 // scale), "target": (3, 48, 48), "judged": (3, 48, 48)}
+    assert pair.condition.shape == (4, 3, 48 // scale, 48 // scale) and pair.target is real
+    assert pair.condition.min() >= -1 and pair.condition.max() <= 1
+    levels = (pair.condition + 1) * 127.5
+    assert torch.allclose(levels, levels.round(), atol=1e-4), "the LR image has 8-bit levels, like a file"
+    assert task.judged(pair.condition, real) is real, "D judges the HR image alone"
+
+
+def test_bicubic_condition_is_close_to_the_photo(small_photos):
+    task = SuperresTask(SuperresTask.Options(scale=2))
+    real = photo_batch(small_photos, 48)
+    lr = task.condition(real).condition
+    assert (lr - torch.nn.functional.avg_pool2d(real, 2)).abs().mean() < 0.05
+    zero = torch.zeros_like(real)
+    assert torch.equal(task.compose(lr, zero), upsample(lr, 2)), "a zero residual is plain bicubic"
+    assert task.condition_rgb(lr).shape == real.shape and task.to_rgb(lr, real * 2).abs().max() <= 1
+
+
+def test_exception_size_not_a_multiple_of_scale(sr_dict):
+    sr_dict["task"]["scale"] = 3
+    cfg = config_from_dict(sr_dict)  # size 32
+    with pytest.raises(ConfigError, match=r"data.size: must be a multiple of the scale 3, got 32"):
+        cfg.task.build().shapes(32)
+
+
+@pytest.mark.parametrize(
+    ("task", "message"),
+    [
+        ({"scale": 5}, "task.scale: expected one of 2, 3, 4, got 5"),
+        ({"degradations": [{"type": "blur"}]}, "task.degradations: needs exactly one step that resizes"),
+        ({"degradations": [{"type": "bicubic"}, {"type": "second_order"}]}, "needs exactly one step"),
+        ({"degradations": [{"type": "sharpen"}]}, "unknown degradation 'sharpen' (valid: bicubic, blur, "),
+        (
+            {"degradations": [{"type": "bicubic"}, {"type": "jpeg", "quality": [90, 10]}]},
+            "task.degradations[1].quality",
+        ),
+        ({"degradations": [{"type": "noise", "sigma": [1, 2]}, {"type": "bicubic"}, {"type": "blur", "q": 1}]}, "'q'"),
+    ],
+)
+def test_exception_bad_options(sr_dict, task, message):
+    sr_dict["task"].update(task)
+    with pytest.raises(ConfigError) as err:
+        config_from_dict(sr_dict)
+    assert message in str(err.value)
+
+
+def test_default_config_builds():
+    from gancore.config import load_config
+    from gancore.gan import build_gan
+    from tests.conftest import ROOT
+
+    for name in ("superres.json", "superres-x2.json", "superres-x3.json", "superres-realesrgan.json"):
+        cfg = load_config(ROOT / "configs" / name)
+        gan = build_gan(cfg)
+        params = sum(p.numel() for p in gan.generator.parameters())
+        assert 250_000 <= params <= 1_000_000, f"{name}: a CPU-trainable generator, got {params:,}"
