@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
+
 PHOTOS = ROOT / "assets" / "photos"
 
 TINY = {

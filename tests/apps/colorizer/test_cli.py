@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
-import sys
 
 import pytest
 from PIL import Image
 
 from tests.conftest import ROOT
+from tests.helpers import run_app, tree_digest
 
 
 def cli(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "apps.colorizer", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        timeout=600,
-    )
-
-
-def tree_digest(root):
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+    return run_app("colorizer", *args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -6,36 +6,21 @@ seconds on a loaded 2-core machine).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from tests.conftest import ROOT
+from tests.helpers import run_app, tree_digest
 
 from .conftest import TINY
 
 
 def cli(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "apps.superres", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        timeout=600,
-    )
-
-
-def tree_digest(root):
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
+    return run_app("superres", *args, cwd=cwd)
 
 
 def in_process(capsys, *args) -> tuple[int, str, str]:
