@@ -80,3 +80,14 @@ def test_load_generator_rejects_garbage(tmp_path):
         load_generator(bad)
     with pytest.raises(UserError, match="checkpoint not found"):
         load_generator(tmp_path / "missing.safetensors")
+
+
+def test_checkpoint_files_get_the_usual_mode(tmp_path, tiny_config, small_photos):
+    import os
+    import stat
+
+    result = train(tiny_config, small_photos, tmp_path / "run", progress=False)
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in (result.generator, result.checkpoint):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
