@@ -16,7 +16,7 @@ import kornia
 import numpy as np
 import torch
 
-from gancore.data import BadImage, list_images, read_rgb
+from gancore.data import BadImage, read_rgb, require_images
 from gancore.errors import UserError
 from gancore.inference import load_generator
 
@@ -51,11 +51,7 @@ def scores(out: np.ndarray, real: np.ndarray) -> dict[str, float]:
 
 def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     """Print the table (and write ``--json``); exit status 1 if an image could not be read."""
-    if not data_dir.is_dir():
-        raise UserError(f"data folder not found: {data_dir}")
-    files = list_images(data_dir)
-    if not files:
-        raise UserError(f"no images under {data_dir}")
+    files = require_images(data_dir)
     _, gen, cfg = load_generator(model, args.device)
     rows: dict[str, list[dict[str, float]]] = {"model": [], "gray": [], "photo": []}
     failed = []

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from gancore.data import BadImage, list_images, read_rgb
+from gancore.data import BadImage, read_rgb, require_images
 from gancore.errors import UserError
 
 from .degrade import bicubic_resize
@@ -64,11 +64,7 @@ def table(rows: list[dict]) -> str:
 
 def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     """The ``eval`` verb: prints the table (and writes ``--json``); 1 if some image failed."""
-    if not data_dir.is_dir():
-        raise UserError(f"data folder not found: {data_dir}")
-    files = list_images(data_dir)
-    if not files:
-        raise UserError(f"no images (png, jpg, jpeg, webp, bmp, tiff) under {data_dir}")
+    files = require_images(data_dir)
     up = Upscaler.load(model, args.device, args.tile, args.tile_pad)
     s = up.scale
     per_image, failed = [], []

@@ -1,7 +1,7 @@
 """Image files in, training batches out."""
 
 from .folder import BadFileReporter, EndlessSampler, PhotoFolder
-from .images import EXTENSIONS, BadImage, list_images, open_image, read_rgb, to_rgb
+from .images import EXTENSIONS, BadImage, list_images, open_image, read_rgb, require_images, to_rgb
 
 __all__ = [
     "EXTENSIONS",
@@ -12,5 +12,6 @@ __all__ = [
     "list_images",
     "open_image",
     "read_rgb",
+    "require_images",
     "to_rgb",
 ]

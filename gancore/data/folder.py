@@ -18,7 +18,7 @@ from PIL import Image
 from torch.utils.data import Dataset, Sampler
 
 from ..errors import UserError
-from .images import BadImage, list_images, open_image, to_rgb
+from .images import BadImage, open_image, require_images, to_rgb
 
 
 class PhotoFolder(Dataset):
@@ -31,11 +31,7 @@ class PhotoFolder(Dataset):
 
     def __init__(self, root: str | Path, size: int, seed: int = 0, scale_min: float = 0.5):
         self.root = Path(root)
-        if not self.root.is_dir():
-            raise UserError(f"data folder not found: {self.root}")
-        self.files = list_images(self.root)
-        if not self.files:
-            raise UserError(f"no images (png, jpg, jpeg, webp, bmp, tiff) under {self.root}")
+        self.files = require_images(self.root)
         self.size, self.seed, self.scale_min = size, seed, scale_min
 
     def __len__(self) -> int:

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps
 
+from ..errors import UserError
+
 EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
 
@@ -30,6 +32,17 @@ def list_images(root: str | Path) -> list[Path]:
         if p.suffix.lower() in EXTENSIONS and p.is_file():
             found.append(p)
     return sorted(found)
+
+
+def require_images(root: str | Path) -> list[Path]:
+    """``list_images(root)``, or a UserError if ``root`` is missing or holds no image."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UserError(f"data folder not found: {root}")
+    files = list_images(root)
+    if not files:
+        raise UserError(f"no images ({', '.join(e[1:] for e in EXTENSIONS)}) under {root}")
+    return files
 
 
 def to_rgb(img: Image.Image) -> Image.Image:
