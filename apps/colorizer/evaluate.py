@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import kornia
 import numpy as np
 import torch
 
-from gancore.data import BadImage, read_rgb, require_images
+from gancore.data import iter_rgb, require_images
 from gancore.errors import UserError
 from gancore.inference import load_generator
 
@@ -55,13 +54,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     _, gen, cfg = load_generator(model, args.device)
     rows: dict[str, list[dict[str, float]]] = {"model": [], "gray": [], "photo": []}
     failed = []
-    for path in files:
-        try:
-            real = read_rgb(path)
-        except BadImage as err:
-            failed.append(str(path))
-            print(f"error: {err}", file=sys.stderr)
-            continue
+    for _, real in iter_rgb(files, failed):
         rows["model"].append(scores(colorize(gen, cfg.data.size, real, args.device), real))
         rows["gray"].append(scores(gray_baseline(real), real))
         rows["photo"].append({"colourfulness": colourfulness(real)})

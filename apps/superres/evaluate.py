@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from gancore.data import BadImage, read_rgb, require_images
+from gancore.data import iter_rgb, require_images
 from gancore.errors import UserError
 
 from .degrade import bicubic_resize
@@ -68,13 +68,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     up = Upscaler.load(model, args.device, args.tile, args.tile_pad)
     s = up.scale
     per_image, failed = [], []
-    for path in files:
-        try:
-            hr = read_rgb(path)
-        except BadImage as err:
-            failed.append(str(path))
-            print(f"error: {err}", file=sys.stderr)
-            continue
+    for path, hr in iter_rgb(files, failed):
         if min(hr.shape[:2]) < s * (11 + 2):  # SSIM's window must fit after the border crop
             failed.append(str(path))
             print(f"error: {path}: too small for x{s} evaluation ({hr.shape[1]}x{hr.shape[0]})", file=sys.stderr)

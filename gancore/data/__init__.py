@@ -1,7 +1,7 @@
 """Image files in, training batches out."""
 
 from .folder import BadFileReporter, EndlessSampler, PhotoFolder
-from .images import EXTENSIONS, BadImage, list_images, open_image, read_rgb, require_images, to_rgb
+from .images import EXTENSIONS, BadImage, iter_rgb, list_images, open_image, read_rgb, require_images, to_rgb
 
 __all__ = [
     "EXTENSIONS",
@@ -9,6 +9,7 @@ __all__ = [
     "BadImage",
     "EndlessSampler",
     "PhotoFolder",
+    "iter_rgb",
     "list_images",
     "open_image",
     "read_rgb",

@@ -6,7 +6,9 @@ converted (alpha is composited over white). Unreadable files raise ``BadImage`` 
 
 from __future__ import annotations
 
+import sys
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +45,19 @@ def require_images(root: str | Path) -> list[Path]:
     if not files:
         raise UserError(f"no images ({', '.join(e[1:] for e in EXTENSIONS)}) under {root}")
     return files
+
+
+def iter_rgb(files: list[Path], failed: list[str]) -> Iterator[tuple[Path, np.ndarray]]:
+    """``(path, RGB uint8 (H, W, 3))`` for each readable file; the others are named on stderr and
+    appended to ``failed`` (what every app's ``eval`` does with a folder)."""
+    for path in files:
+        try:
+            rgb = read_rgb(path)
+        except BadImage as err:
+            failed.append(str(path))
+            print(f"error: {err}", file=sys.stderr)
+            continue
+        yield path, rgb
 
 
 def to_rgb(img: Image.Image) -> Image.Image:
