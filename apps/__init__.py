@@ -2,5 +2,6 @@
 
 from . import (
     colorizer,  # noqa: F401  (registers the "colorizer" task)
+    inpainter,  # noqa: F401  (registers the "inpainter" task)
     superres,  # noqa: F401  (registers the "superres" task)
 )

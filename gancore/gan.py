@@ -39,14 +39,23 @@ class GAN:
 
     def generate(self, condition: torch.Tensor, latent: torch.Tensor | None = None, ema: bool = False) -> torch.Tensor:
         """G's output for ``condition``; ``latent`` ``(B, dim)`` fixes z (else sampled); ``ema``: the EMA copy."""
+        return self.compose(condition, self.generate_raw(condition, latent, ema))
+
+    def generate_raw(
+        self, condition: torch.Tensor, latent: torch.Tensor | None = None, ema: bool = False
+    ) -> torch.Tensor:
+        """The network's own output, before the task's ``compose`` (the inpainter's known-region loss needs it)."""
         inputs = {"condition": condition}
         if self.latent.dim:
             inputs["latent"] = (
                 latent if latent is not None else self.latent.sample(condition.shape[0], condition.device)
             )
-        out = (self.inference_generator if ema else self.generator)(inputs)
-        compose = getattr(self.task, "compose", None)  # e.g. inpainting keeps the known pixels
-        return compose(condition, out) if compose is not None else out
+        return (self.inference_generator if ema else self.generator)(inputs)
+
+    def compose(self, condition: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
+        """The task's optional ``compose`` (superres: residual + bicubic; inpainter: keep the known pixels)."""
+        compose = getattr(self.task, "compose", None)
+        return compose(condition, output) if compose is not None else output
 
     def judge(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         return self.critic(self.task.judged(condition, image), condition)
@@ -100,6 +109,11 @@ def build_gan(cfg: Config) -> GAN:
         "discriminator", cfg.discriminator.layers, d_inputs, cfg.discriminator.input, cfg.discriminator.defaults
     )
     rec = cfg.reconstruction.build() if cfg.reconstruction is not None else None
+    if getattr(rec, "uses_mask", False) and not hasattr(task, "hole"):
+        raise ConfigError(
+            "reconstruction.type",
+            f"'{cfg.reconstruction.type}' needs a task with holes (inpainter), not {cfg.task.type}",
+        )
     loss = cfg.loss.build()
     if getattr(loss, "autoencoder", False) and dis.out_shape != shapes["judged"]:
         raise ConfigError(
@@ -107,6 +121,13 @@ def build_gan(cfg: Config) -> GAN:
             f"the {cfg.loss.type} loss needs an autoencoder discriminator whose output has D's input shape "
             f"{shapes['judged']}; it ends with {dis.out_shape}",
         )
+    if getattr(cfg.trainer.options, "feature_matching", 0):
+        if not any(dis.names):
+            raise ConfigError(
+                "trainer.feature_matching", "matches D's named features: name some discriminator layers (name=f1)"
+            )
+        if getattr(loss, "autoencoder", False):
+            raise ConfigError("trainer.feature_matching", f"does not apply to the autoencoder loss {cfg.loss.type}")
     if cfg.tricks.init == "dcgan":
         dcgan_init(gen)
         dcgan_init(dis)

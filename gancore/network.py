@@ -72,6 +72,19 @@ class Network(nn.Module):
                 named[name] = x
         return x
 
+    def features(self, inputs: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """The output and, in layer order, every output kept with ``name=`` (feature matching reads them)."""
+        named = dict(inputs)
+        if self.w_is_latent:
+            named["w"] = named["latent"]
+        x, kept = named[self.input], []
+        for layer, refs, name in zip(self.layers, self.uses_refs, self.names):
+            x = layer(x, named) if refs else layer(x)
+            if name:
+                named[name] = x
+                kept.append(x)
+        return x, kept
+
     def requires_grad_(self, requires_grad: bool = True) -> Network:
         for name, p in self.named_parameters():
             p.requires_grad_(requires_grad and name not in self.frozen)

@@ -69,8 +69,8 @@ class GANTrainer:
 
     def pretrain(self, pair: Pair) -> Logs:
         """ESRGAN's pixel-only phase: one G update on the reconstruction term; D is not touched."""
-        fake = self.gan.generate(pair.condition)
-        rec = self.gan.reconstruction(fake, pair.target)
+        raw = self.gan.generate_raw(pair.condition)
+        rec = self.reconstruction(pair, self.gan.compose(pair.condition, raw), raw)
         self.update(self.g_opt, self.gan.generator, rec)
         self.after_g_update()
         return {"g_rec": rec.detach(), "g_loss": rec.detach()}
@@ -135,9 +135,17 @@ class GANTrainer:
                     logs[f"penalty_{p.log_name}"] = term.detach()
         return total, logs, (d_real, d_fake)
 
-    def g_objective(self, pair: Pair, fake: torch.Tensor) -> tuple[torch.Tensor, Logs]:
-        """G's adversarial loss (plus the reconstruction term, if any) for a ``fake`` made with grad."""
-        d_fake = self.judge_one(pair.condition, fake, "fake")
+    def g_objective(self, pair: Pair, fake: torch.Tensor, raw: torch.Tensor | None = None) -> tuple[torch.Tensor, Logs]:
+        """G's adversarial loss plus the reconstruction and feature-matching terms, for a ``fake`` made with grad.
+
+        ``raw``: G's output before the task's ``compose``, for reconstruction terms that weigh the
+        region ``compose`` replaces (the inpainter's known pixels); defaults to ``fake``.
+        """
+        fm = self.o.feature_matching
+        if fm:
+            d_fake, fake_features = self.judge_features(pair.condition, fake, "fake")
+        else:
+            d_fake = self.judge_one(pair.condition, fake, "fake")
         # relativistic losses compare with D(real); the others skip that forward pass
         d_real = (
             self.judge_one(pair.condition, pair.target, "real") if getattr(self.loss, "g_uses_real", False) else None
@@ -145,11 +153,29 @@ class GANTrainer:
         adversarial = self.loss.g_loss(d_real, d_fake)
         loss, logs = adversarial, {"g_adv": adversarial.detach()}
         if self.gan.reconstruction is not None:
-            rec = self.gan.reconstruction(fake, pair.target)
+            rec = self.reconstruction(pair, fake, raw)
             loss = loss + rec
             logs["g_rec"] = rec.detach()
+        if fm:
+            with torch.no_grad():
+                _, real_features = self.judge_features(pair.condition, pair.target, "real")
+            match = sum((f - r).abs().mean() for f, r in zip(fake_features, real_features)) / len(real_features)
+            loss = loss + fm * match
+            logs["g_feature_match"] = match.detach()
         logs["g_loss"] = loss.detach()
         return loss, logs
+
+    def reconstruction(self, pair: Pair, fake: torch.Tensor, raw: torch.Tensor | None = None) -> torch.Tensor:
+        """The configured reconstruction term; a masked one also gets the raw output and the task's hole mask."""
+        rec = self.gan.reconstruction
+        if getattr(rec, "uses_mask", False):
+            return rec(fake, pair.target, raw=fake if raw is None else raw, hole=self.gan.task.hole(pair.condition))
+        return rec(fake, pair.target)
+
+    def judge_features(self, condition, image, kind: str) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """D's output and its named intermediate outputs (pix2pixHD's feature matching)."""
+        x = self.tricks.judged(self.gan.task.judged(condition, image), kind, self.iteration)
+        return self.gan.discriminator.features({"input": x, "condition": condition})
 
     def update(self, opt: torch.optim.Optimizer, net: nn.Module, loss: torch.Tensor) -> None:
         """Backpropagate ``loss``, clip, step ``opt``."""
@@ -203,8 +229,9 @@ class GANTrainer:
         gan = self.gan
         gan.discriminator.requires_grad_(False)  # G's step computes no gradients for D
         try:
-            fake = gan.generate(pair.condition, latent=latent)
-            loss, logs = self.g_objective(pair, fake)
+            raw = gan.generate_raw(pair.condition, latent=latent)
+            fake = gan.compose(pair.condition, raw)
+            loss, logs = self.g_objective(pair, fake, raw)
             self.update(self.g_opt, gan.generator, loss)
         finally:
             gan.discriminator.requires_grad_(True)

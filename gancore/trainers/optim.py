@@ -100,6 +100,7 @@ class OptimOptions:
     d_clipped_weights: float | None = alias("clipped_d_weights", default=None)  # clamp D's weights to [-v, v]
     lr_schedule: Schedule = field(default_factory=Schedule)
     pretrain_steps: int = 0  # ESRGAN's warm-up: for this many steps G learns the reconstruction term alone, D waits
+    feature_matching: float = 0.0  # weight of L1 between D's named features of real and fake (pix2pixHD)
 
 
 def make_optimizer(o: OptimOptions, net: str, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:

@@ -30,9 +30,10 @@ class SimultaneousTrainer(GANTrainer):
     def iterate(self, pair) -> Logs:
         gan = self.gan
         d_params, g_params = trainable(gan.discriminator), trainable(gan.generator)
-        fake = gan.generate(pair.condition)  # with grad: both losses are taken at this point
+        raw = gan.generate_raw(pair.condition)  # with grad: both losses are taken at this point
+        fake = gan.compose(pair.condition, raw)
         d_total, logs, (d_real, d_fake) = self.d_objective(pair, fake)
-        g_total, g_logs = self.g_objective(pair, fake)
+        g_total, g_logs = self.g_objective(pair, fake, raw)
         d_grads = torch.autograd.grad(d_total, d_params, retain_graph=True, allow_unused=True)
         g_grads = torch.autograd.grad(g_total, g_params, allow_unused=True)
         apply_gradients(self, self.d_opt, d_params, d_grads)

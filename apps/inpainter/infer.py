@@ -1,0 +1,141 @@
+"""Fill the holes of one photo at full resolution, and the ``run`` verb's processor.
+
+out = inpaint(gen, rgb, hole)   # rgb (H, W, 3) uint8, hole (H, W) bool (True = fill) -> (H, W, 3) uint8
+
+Pixels outside the hole are copied from the input, so they are bit-identical at any size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from gancore.data import BadImage, open_image, to_rgb
+from gancore.data.images import EXTENSIONS
+from gancore.errors import UserError
+
+from .crops import hole_boxes
+from .masks import MASK_POLICIES, draw_fixed
+from .task import mask_condition
+
+MULTIPLE = 16  # the default generator halves the size 4 times: crops are padded to a multiple of this
+MAX_SIDE = 512  # crops larger than this are downscaled for the model
+
+
+@torch.no_grad()
+def fill_crop(gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE) -> np.ndarray:
+    """The generator's composite for one crop: ``rgb`` ``(h, w, 3)`` uint8, ``hole`` ``(h, w)`` bool ->
+    ``(h, w, 3)`` float RGB in [0, 255] (meaningful inside the hole)."""
+    h, w = hole.shape
+    x = torch.from_numpy(np.array(rgb, dtype=np.float32)).to(device).permute(2, 0, 1)[None] / 127.5 - 1
+    m = torch.from_numpy(np.array(hole)).to(device)[None, None].float()
+    f = min(1.0, max_side / max(h, w))
+    sh, sw = max(1, round(h * f)), max(1, round(w * f))
+    if f < 1:  # work at most max_side wide; a hole pixel anywhere in a cell keeps the cell a hole
+        x = F.interpolate(x, size=(sh, sw), mode="area")
+        m = (F.interpolate(m, size=(sh, sw), mode="area") > 0).float()
+    ph, pw = -sh % MULTIPLE, -sw % MULTIPLE
+    if ph or pw:  # reflect-pad to the network's multiple (replicate when the crop is too thin to reflect)
+        mode = "reflect" if ph < sh and pw < sw else "replicate"
+        x = F.pad(x, (0, pw, 0, ph), mode=mode)
+        m = F.pad(m, (0, pw, 0, ph))
+    out = gen({"condition": mask_condition(x, m)})[:, :, :sh, :sw]
+    if f < 1:
+        out = F.interpolate(out, size=(h, w), mode="bicubic", align_corners=False)
+    return ((out[0].permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).cpu().numpy()
+
+
+def inpaint(gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE) -> np.ndarray:
+    """``rgb`` ``(H, W, 3)`` uint8 and ``hole`` ``(H, W)`` bool -> filled ``(H, W, 3)`` uint8.
+
+    Each masked region is filled on a crop around it (``crops.hole_boxes``); only hole pixels are
+    written, so everything outside the mask is the input, bit for bit.
+    """
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or hole.shape != rgb.shape[:2]:
+        raise ValueError(f"expected rgb (H, W, 3) and hole (H, W). Got {rgb.shape} and {hole.shape}")
+    out = np.array(rgb, dtype=np.uint8, copy=True)
+    for x0, y0, x1, y1 in hole_boxes(hole):
+        crop_hole = hole[y0:y1, x0:x1]
+        filled = fill_crop(gen, rgb[y0:y1, x0:x1], crop_hole, device, max_side)
+        region = out[y0:y1, x0:x1]
+        region[crop_hole] = (filled[crop_hole] + 0.5).astype(np.uint8)
+    return out
+
+
+def read_mask(path: Path, size: tuple[int, int]) -> np.ndarray:
+    """A mask file -> ``(H, W)`` bool at ``size`` (W, H): white (>= 50 % gray) = fill.
+
+    Colour masks are read as their luminance; transparent pixels count as black. A mask of
+    another size is resized (nearest) with a warning on stderr.
+    """
+    img = open_image(path)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        black = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
+        img = Image.alpha_composite(black, rgba)
+    gray = img.convert("L") if img.mode not in ("I", "I;16", "F") else img
+    if gray.size != size:
+        print(
+            f"warning: mask {path} is {gray.size[0]}x{gray.size[1]}, the image {size[0]}x{size[1]}: resized",
+            file=sys.stderr,
+        )
+        gray = gray.resize(size, Image.Resampling.NEAREST)
+    arr = np.asarray(gray, dtype=np.float64)
+    top = 65535.0 if gray.mode in ("I", "I;16") else (1.0 if gray.mode == "F" else 255.0)
+    return arr >= top / 2
+
+
+def find_mask(masks_dir: Path, rel: Path) -> Path | None:
+    """The mask for the image at ``rel`` (relative to IN): same relative path and stem, any image extension."""
+    for ext in EXTENSIONS:
+        for suffix in (ext, ext.upper()):
+            cand = (masks_dir / rel).with_suffix(suffix)
+            if cand.is_file():
+                return cand
+    return None
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--masks", type=Path, metavar="MASKS_DIR", help="one mask per image, same name (white = fill)")
+    src.add_argument(
+        "--mask-policy",
+        metavar="NAME",
+        help=f"synthetic masks, reproducible per file name: {', '.join(MASK_POLICIES.names())}",
+    )
+    p.add_argument(
+        "--max-side", type=int, default=MAX_SIDE, help=f"crops wider than this are downscaled (default {MAX_SIDE})"
+    )
+
+
+def make_processor(task, gen, cfg, args: argparse.Namespace):
+    """For ``run``: input path -> filled PIL image (PNG when saved), its mask from MASKS or the policy."""
+    if args.max_side < MULTIPLE:
+        raise UserError(f"--max-side must be at least {MULTIPLE}, got {args.max_side}")
+    if args.masks is not None and not args.masks.is_dir():
+        raise UserError(f"mask folder not found: {args.masks}")
+    if args.mask_policy is not None and args.mask_policy not in MASK_POLICIES:
+        raise UserError(f"unknown mask policy '{args.mask_policy}' (valid: {', '.join(MASK_POLICIES.names())})")
+    in_dir = Path(args.input)
+
+    def process(path: Path) -> Image.Image:
+        img = to_rgb(open_image(path))
+        rgb = np.asarray(img)
+        if args.masks is not None:
+            mask_path = find_mask(args.masks, path.relative_to(in_dir))
+            if mask_path is None:
+                raise BadImage(f"{path}: no mask for it in {args.masks} (same name expected)")
+            hole = read_mask(mask_path, img.size)
+        else:
+            seed = zlib.crc32(str(path.relative_to(in_dir)).encode())
+            hole = draw_fixed(args.mask_policy, seed, rgb.shape[0], rgb.shape[1]).numpy()
+        return Image.fromarray(inpaint(gen, rgb, hole, args.device, args.max_side))
+
+    return process

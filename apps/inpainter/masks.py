@@ -1,0 +1,218 @@
+"""Hole masks drawn on the fly, batched in torch on any device: rectangles, LaMa-style brush
+strokes, large masks, their mix, and the fixed thin / medium / thick sets used by ``eval``.
+
+A mask is ``(B, 1, H, W)`` float in {0, 1}: **1 = missing (to fill)**, 0 = known. Sizes are
+fractions of the image's shorter side, so a policy means the same thing at 128 px and at 4000 px.
+Each policy draws up to ``shapes`` shapes per image and keeps the shortest prefix whose union
+covers at least a target drawn uniformly from ``coverage``, so coverage lands in (or just past)
+that range.
+
+    masks = MASK_POLICIES.get("mix")(MaskPolicy())   # or MaskPolicyConfig.build()
+    m = masks.draw(16, 128, 128, device="cuda")      # (16, 1, 128, 128)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import torch
+
+from gancore.config.component import ComponentConfig
+from gancore.errors import ConfigError
+from gancore.registry import Registry
+
+MASK_POLICIES: Registry[type] = Registry("mask policy")
+
+
+def _grid(h: int, w: int, device) -> torch.Tensor:
+    """Pixel centres ``(H * W, 2)`` as (x, y) in units of the shorter side."""
+    s = min(h, w)
+    ys, xs = torch.meshgrid(
+        (torch.arange(h, device=device) + 0.5) / s, (torch.arange(w, device=device) + 0.5) / s, indexing="ij"
+    )
+    return torch.stack([xs.reshape(-1), ys.reshape(-1)], dim=1)
+
+
+def segments_mask(a: torch.Tensor, b: torch.Tensor, width: torch.Tensor, h: int, w: int) -> torch.Tensor:
+    """Thick line segments: ``a``, ``b`` ``(B, K, V, 2)`` end points, ``width`` ``(B, K)`` -> ``(B, K, H*W)`` bool.
+
+    A pixel is inside stroke k if it lies within ``width / 2`` of any of its V segments (round caps).
+    """
+    p = _grid(h, w, a.device)  # (P, 2)
+    d = b - a  # (B, K, V, 2)
+    dd = d.square().sum(-1, keepdim=True).clamp_min(1e-12)  # (B, K, V, 1)
+    # |p - a - t d|^2 expanded into matrix products, so no (B, K, V, P, 2) tensor is ever made
+    pd = torch.einsum("pc,bkvc->bkvp", p, d) - (a * d).sum(-1, keepdim=True)  # (p - a) . d
+    pa2 = p.square().sum(-1) - 2 * torch.einsum("pc,bkvc->bkvp", p, a) + a.square().sum(-1, keepdim=True)
+    t = (pd / dd).clamp(0, 1)
+    dist2 = pa2 - 2 * t * pd + t.square() * dd  # (B, K, V, P)
+    return (dist2.amin(2) <= (width[..., None] / 2).square()).reshape(a.shape[0], a.shape[1], h * w)
+
+
+def boxes_mask(x0: torch.Tensor, y0: torch.Tensor, x1: torch.Tensor, y1: torch.Tensor, h: int, w: int) -> torch.Tensor:
+    """Axis-aligned rectangles, corners ``(B, K)`` in shorter-side units -> ``(B, K, H*W)`` bool."""
+    p = _grid(h, w, x0.device)
+    px, py = p[:, 0], p[:, 1]
+    return (px >= x0[..., None]) & (px < x1[..., None]) & (py >= y0[..., None]) & (py < y1[..., None])
+
+
+def keep_until_covered(shapes: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """``shapes`` ``(B, K, P)`` bool; keep shapes 0..k where k is the first whose union covers ``target``
+    ``(B,)`` (fraction of P), or all K -> the union ``(B, P)`` bool."""
+    union = shapes.to(torch.uint8).cummax(dim=1).values  # (B, K, P): union of the first k + 1 shapes
+    cover = union.float().mean(2)  # (B, K)
+    reached = cover >= target[:, None]
+    first = torch.where(reached.any(1), reached.float().argmax(1), torch.full_like(target, shapes.shape[1] - 1).long())
+    return union[torch.arange(shapes.shape[0], device=shapes.device), first].bool()
+
+
+@dataclass(frozen=True)
+class MaskPolicy:
+    """Options shared by every policy (``task.masks`` in the config)."""
+
+    coverage: tuple[float, float] = (0.1, 0.4)  # target fraction of pixels to fill, drawn uniformly
+    width: tuple[float, float] = (0.03, 0.12)  # stroke width, fraction of the shorter side
+    shapes: int = 8  # at most this many shapes per mask
+
+    def check(self, path: str) -> None:
+        for name in ("coverage", "width"):
+            lo, hi = getattr(self, name)
+            if not 0 < lo <= hi <= 1:
+                raise ConfigError(f"{path}.{name}", f"needs 0 < low <= high <= 1, got [{lo}, {hi}]")
+        if self.shapes < 1:
+            raise ConfigError(f"{path}.shapes", f"must be at least 1, got {self.shapes}")
+
+
+def _uniform(lo: float, hi: float, *shape: int, device, generator=None) -> torch.Tensor:
+    return lo + (hi - lo) * torch.rand(*shape, device=device, generator=generator)
+
+
+class Policy:
+    """Base: ``draw(n, h, w) -> (n, 1, h, w)`` float masks (1 = hole)."""
+
+    Options = MaskPolicy
+
+    def __init__(self, options: MaskPolicy | None = None):
+        self.o = options or self.Options()
+
+    def shapes(self, n: int, h: int, w: int, device, generator) -> torch.Tensor:
+        raise NotImplementedError
+
+    def draw(self, n: int, h: int, w: int, device="cpu", generator: torch.Generator | None = None) -> torch.Tensor:
+        target = _uniform(*self.o.coverage, n, device=device, generator=generator)
+        union = keep_until_covered(self.shapes(n, h, w, device, generator), target)
+        return union.reshape(n, 1, h, w).float()
+
+
+@MASK_POLICIES.register("strokes")
+class Strokes(Policy):
+    """LaMa's irregular masks: random walks of thick lines (4-9 vertices, smooth turns)."""
+
+    vertices = 8
+
+    def shapes(self, n, h, w, device, generator):
+        k, v = self.o.shapes, self.vertices
+        aspect = torch.tensor([w / min(h, w), h / min(h, w)], device=device)
+        start = torch.rand(n, k, 1, 2, device=device, generator=generator) * aspect
+        angle0 = _uniform(0, 2 * math.pi, n, k, 1, device=device, generator=generator)
+        turns = _uniform(-1.2, 1.2, n, k, v, device=device, generator=generator)
+        angles = angle0 + turns.cumsum(-1)
+        length = _uniform(0.05, 0.2, n, k, v, device=device, generator=generator)
+        steps = torch.stack([angles.cos(), angles.sin()], -1) * length[..., None]  # (n, k, v, 2)
+        points = torch.cat([start, start + steps.cumsum(2)], dim=2).clamp(torch.zeros_like(aspect), aspect)
+        width = _uniform(*self.o.width, n, k, device=device, generator=generator)
+        return segments_mask(points[:, :, :-1], points[:, :, 1:], width, h, w)
+
+
+@MASK_POLICIES.register("rectangles")
+class Rectangles(Policy):
+    """Boxes with sides from ``width[0]`` to 4 x ``width[1]`` of the shorter side (capped at 0.6)."""
+
+    def shapes(self, n, h, w, device, generator):
+        k = self.o.shapes
+        lo, hi = self.o.width[0], min(0.6, 4 * self.o.width[1])
+        bw = _uniform(lo, hi, n, k, device=device, generator=generator)
+        bh = _uniform(lo, hi, n, k, device=device, generator=generator)
+        x0 = torch.rand(n, k, device=device, generator=generator) * (w / min(h, w) - bw).clamp_min(0)
+        y0 = torch.rand(n, k, device=device, generator=generator) * (h / min(h, w) - bh).clamp_min(0)
+        return boxes_mask(x0, y0, x0 + bw, y0 + bh, h, w)
+
+
+@MASK_POLICIES.register("large")
+class Large(Policy):
+    """LaMa's "large" masks: very thick strokes and big boxes together (widths x 2, coverage as set)."""
+
+    def shapes(self, n, h, w, device, generator):
+        wide = MaskPolicy(
+            self.o.coverage, (min(1.0, 2 * self.o.width[0]), min(1.0, 2 * self.o.width[1])), self.o.shapes
+        )
+        s = Strokes(wide).shapes(n, h, w, device, generator)
+        b = Rectangles(wide).shapes(n, h, w, device, generator)
+        pick = torch.rand(n, s.shape[1], 1, device=device, generator=generator) < 0.5
+        return torch.where(pick, s, b)
+
+
+@MASK_POLICIES.register("mix")
+class Mix(Policy):
+    """Each mask is strokes (50 %), rectangles (25 %) or large (25 %)."""
+
+    def shapes(self, n, h, w, device, generator):
+        u = torch.rand(n, device=device, generator=generator)
+        kind = (u >= 0.5).long() + (u >= 0.75).long()  # 0 strokes, 1 rectangles, 2 large
+        out = torch.zeros(n, self.o.shapes, h * w, dtype=torch.bool, device=device)
+        for i, P in enumerate((Strokes, Rectangles, Large)):
+            rows = (kind == i).nonzero().flatten()  # only the rows of this kind are drawn
+            if len(rows):
+                out[rows] = P(self.o).shapes(len(rows), h, w, device, generator)
+        return out
+
+
+# The evaluation sets: stroke masks of three thicknesses, always drawn from fixed seeds.
+EVAL_SETS: dict[str, tuple[MaskPolicy, int]] = {
+    "thin": (MaskPolicy(coverage=(0.05, 0.1), width=(0.01, 0.025)), 1000),
+    "medium": (MaskPolicy(coverage=(0.1, 0.25), width=(0.03, 0.06)), 2000),
+    "thick": (MaskPolicy(coverage=(0.25, 0.4), width=(0.08, 0.15)), 3000),
+}
+
+
+class Preset(Strokes):
+    """An eval set as a policy (``--mask-policy medium``): its own options, whatever is passed."""
+
+    preset: ClassVar[MaskPolicy]
+
+    def __init__(self, options: MaskPolicy | None = None):
+        super().__init__(self.preset)
+
+
+for _name, (_options, _seed) in EVAL_SETS.items():
+    MASK_POLICIES.register(_name)(type(_name.title(), (Preset,), {"preset": _options}))
+
+
+def make_policy(name: str, options: MaskPolicy | None = None) -> Policy:
+    """A policy by name (a ConfigError/UserError lists the valid names)."""
+    return MASK_POLICIES.get(name)(options)
+
+
+def draw_fixed(name: str, index: int, h: int, w: int, max_side: int = 512) -> torch.Tensor:
+    """One reproducible mask ``(h, w)`` bool for image ``index`` of policy ``name``, on the CPU.
+
+    Drawn at most ``max_side`` px on the longer side (stroke rasterisation is O(pixels x segments))
+    and resized nearest to ``(h, w)``.
+    """
+    base = EVAL_SETS[name][1] if name in EVAL_SETS else 0
+    g = torch.Generator().manual_seed(base + index)
+    f = min(1.0, max_side / max(h, w))
+    sh, sw = max(1, round(h * f)), max(1, round(w * f))
+    m = make_policy(name).draw(1, sh, sw, generator=g)
+    if (sh, sw) != (h, w):
+        m = torch.nn.functional.interpolate(m, size=(h, w), mode="nearest")
+    return m[0, 0] > 0.5
+
+
+@dataclass(frozen=True)
+class MaskPolicyConfig(ComponentConfig):
+    """``"masks": {"type": "mix", "coverage": [0.1, 0.5], "width": [0.03, 0.12]}``."""
+
+    registry: ClassVar = MASK_POLICIES
