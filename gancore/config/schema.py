@@ -11,7 +11,7 @@ import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from ..errors import ConfigError, UserError
 from ..latent import LATENTS
@@ -92,10 +92,12 @@ class NetworkConfig:
 @dataclass(frozen=True)
 class DataConfig:
     size: int = 128  # training crop, pixels (square)
-    batch: int = 16  # images per step (per process)
+    batch: int = 16  # images per step PER PROCESS: with `torchrun --nproc_per_node=N` a step sees N * batch
     workers: int = 2  # DataLoader worker processes; 0 decodes in the main process
     scale_min: float = 0.5  # before cropping, images are resized so their short side is
     # between `size` and `size / scale_min` (random), so crops see whole scenes, not just texture
+    cache: Literal["auto"] | bool = "auto"  # decode every image once, downscaled to the largest size a crop
+    # uses, and keep it in memory (uint8); "auto": when that takes under about 1 GB
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,11 @@ class TrainConfig:
     sample_every: int = 500  # steps between sample-grid PNGs
     checkpoint_every: int = 1000  # steps between checkpoints (one is also written at the end)
     keep_checkpoints: int = 3  # older checkpoints are deleted
-    seed: int = 0
+    seed: int = 0  # weights are initialised from it; each process's random stream from seed + rank
+    precision: Literal["auto", "bf16", "fp32"] = "auto"  # "auto": bf16 autocast on CUDA GPUs that have bf16
+    channels_last: Literal["auto"] | bool = "auto"  # NHWC memory format for weights and batches; "auto": on CUDA
+    compile: bool | Literal["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"] = False
+    # torch.compile G's and D's forward (true = "default" mode); the first steps are slow while it compiles
 
 
 @dataclass(frozen=True)

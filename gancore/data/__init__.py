@@ -1,5 +1,6 @@
 """Image files in, training batches out."""
 
+from .cache import DecodedCache
 from .folder import BadFileReporter, EndlessSampler, PhotoFolder
 from .images import EXTENSIONS, BadImage, iter_rgb, list_images, open_image, read_rgb, require_images, to_rgb
 
@@ -7,6 +8,7 @@ __all__ = [
     "EXTENSIONS",
     "BadFileReporter",
     "BadImage",
+    "DecodedCache",
     "EndlessSampler",
     "PhotoFolder",
     "iter_rgb",

@@ -3,6 +3,9 @@
 Items are addressed by a *global position* ``g = epoch * N + i`` from ``EndlessSampler``; the
 image order of each epoch and each crop's randomness derive from ``(seed, g)`` alone, so a run
 resumed at step ``s`` sees exactly the batches an uninterrupted run would, whatever the worker count.
+With several processes, rank ``r`` of ``W`` reads positions ``start + r, start + r + W, ...``
+(``EndlessSampler(start + r, W)``): the ranks' batches of a step together are the positions a
+single process with ``W`` times the batch would read.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from PIL import Image
 from torch.utils.data import Dataset, Sampler
 
 from ..errors import UserError
+from .cache import AUTO_LIMIT_BYTES, DecodedCache, estimate_bytes
 from .images import BadImage, open_image, require_images, to_rgb
 
 
@@ -27,12 +31,20 @@ class PhotoFolder(Dataset):
     Before cropping an image is resized (antialiased) so its short side is random in
     ``[size, size / scale_min]``; half the crops are flipped left-right. A file that cannot be
     decoded is reported (in the item's ``"bad"`` field) and replaced by the next good one.
+
+    ``cache``: decode every file once, now, into a ``DecodedCache`` (short sides at most
+    ``size / scale_min``) instead of at every read; ``"auto"`` when it takes under 1 GB. Build the
+    dataset before the DataLoader starts its workers, so they share the cache.
     """
 
-    def __init__(self, root: str | Path, size: int, seed: int = 0, scale_min: float = 0.5):
+    def __init__(self, root: str | Path, size: int, seed: int = 0, scale_min: float = 0.5, cache: bool | str = False):
         self.root = Path(root)
         self.files = require_images(self.root)
         self.size, self.seed, self.scale_min = size, seed, scale_min
+        max_short = size / scale_min  # the largest short side a crop resizes to
+        if cache == "auto":
+            cache = estimate_bytes(self.files, max_short) <= AUTO_LIMIT_BYTES
+        self.cache = DecodedCache.build(self.files, max_short) if cache else None
 
     def __len__(self) -> int:
         return len(self.files)
@@ -46,8 +58,10 @@ class PhotoFolder(Dataset):
         epoch, i = divmod(g, len(self.files))
         return int(self._order(epoch)[i])
 
-    def crop(self, img: Image.Image, rng: np.random.Generator) -> torch.Tensor:
-        w, h = img.size
+    def crop(self, img: Image.Image, rng: np.random.Generator, full: tuple[int, int] | None = None) -> torch.Tensor:
+        """A random crop ``(3, size, size)`` in [-1, 1]; ``full``: the file's ``(W, H)`` when ``img`` is
+        its cached, downscaled copy (the crop's geometry follows the file, so both agree)."""
+        w, h = full or img.size
         short = rng.uniform(self.size, self.size / self.scale_min)
         scale = short / min(w, h)
         nw, nh = max(self.size, round(w * scale)), max(self.size, round(h * scale))
@@ -59,17 +73,24 @@ class PhotoFolder(Dataset):
         t = torch.from_numpy(np.ascontiguousarray(arr)).permute(2, 0, 1).float()
         return t / 127.5 - 1.0
 
+    def image(self, i: int) -> tuple[Image.Image, tuple[int, int] | None]:
+        """File ``i`` as an RGB image, from the cache (with its file's ``(W, H)``) or decoded now (``None``)."""
+        if self.cache is not None:
+            rgb, full = self.cache.get(i)
+            return Image.fromarray(rgb), full
+        return to_rgb(open_image(self.files[i])), None
+
     def __getitem__(self, g: int) -> dict:
         bad = []
         for attempt in range(len(self.files)):
-            path = self.files[self.index(g + attempt)]
+            i = self.index(g + attempt)
             try:
-                img = to_rgb(open_image(path))
+                img, full = self.image(i)
             except BadImage:
-                bad.append(str(path))
+                bad.append(str(self.files[i]))
                 continue
             rng = np.random.default_rng([self.seed, g, 1])
-            return {"image": self.crop(img, rng), "bad": "\n".join(bad)}
+            return {"image": self.crop(img, rng, full), "bad": "\n".join(bad)}
         raise UserError(f"none of the {len(self.files)} files under {self.root} could be read")
 
 

@@ -6,8 +6,10 @@ Layout of ``step-000250.safetensors``:
   EMA generator, when the ``ema`` trick is on), ``optim.<name>.<param index>.<key>`` (optimizer
   state), ``trainer.*`` (the trainer's own state: step counters, BEGAN's k, a gang's population),
   ``rng.torch`` (CPU generator state);
-* metadata (strings): ``format``, ``step``, ``config`` (the resolved config JSON), ``optim``
-  (the optimizers' non-tensor state as JSON), ``rng`` (Python and NumPy generator state as JSON).
+* metadata (strings): ``format``, ``step``, ``samples`` (the data position reached: real images
+  consumed over all processes; absent in older checkpoints, where it was ``step * batch``),
+  ``config`` (the resolved config JSON), ``optim`` (the optimizers' non-tensor state as JSON),
+  ``rng`` (Python and NumPy generator state as JSON). RNG state is rank 0's.
 
 Files are written to a temporary name and renamed, so a crash never leaves half a checkpoint.
 Loading uses safetensors and JSON only: nothing is ever unpickled.
@@ -101,8 +103,13 @@ def save_checkpoint(
     step: int,
     config_json: dict[str, Any],
     trainer=None,
+    samples: int | None = None,
 ) -> None:
-    """Everything needed to resume at ``step`` exactly (``trainer``: its ``state_dict()`` too)."""
+    """Everything needed to resume at ``step`` exactly (``trainer``: its ``state_dict()`` too).
+
+    ``samples``: the data position reached (images read by all processes together), so a run
+    resumed with another number of processes reads on from the same place.
+    """
     tensors: dict[str, torch.Tensor] = {}
     for prefix, net in _networks(gan):
         tensors.update({f"{prefix}.{k}": v for k, v in net.state_dict().items()})
@@ -115,6 +122,7 @@ def save_checkpoint(
     meta = {
         "format": FORMAT,
         "step": str(step),
+        **({"samples": str(samples)} if samples is not None else {}),
         "config": json.dumps(config_json),
         "optim": json.dumps(optim),
         "rng": json.dumps(rng),
@@ -149,6 +157,13 @@ def load_checkpoint(path: Path, gan, optimizers: dict[str, torch.optim.Optimizer
     np_state = rng["numpy"]
     np.random.set_state((np_state[0], np.array(np_state[1], dtype=np.uint32), *np_state[2:]))
     return int(meta["step"])
+
+
+def samples_consumed(path: Path, default: int) -> int:
+    """The data position a checkpoint reached, or ``default`` (``step * batch``) for one written before it was kept."""
+    with safe_open(str(path), framework="pt") as f:
+        meta = f.metadata() or {}
+    return int(meta["samples"]) if "samples" in meta else default
 
 
 def export_generator(path: Path, generator: torch.nn.Module, step: int, config_json: dict[str, Any]) -> None:

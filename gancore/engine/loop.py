@@ -2,6 +2,9 @@
 
 Reads top to bottom: set up the run folder, build the GAN, resume if asked, then iterate:
 fetch a batch, one trainer step, and at ticks log / sample / checkpoint.
+
+Under ``torchrun`` every process runs this loop on its own shard of the data (``distributed.py``);
+only rank 0 logs and writes files. ``data.batch`` is per process.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch.utils.data import DataLoader
 from tqdm import tqdm
@@ -20,9 +24,20 @@ from ..config import Config, config_to_dict, save_config
 from ..data import BadFileReporter, EndlessSampler, PhotoFolder
 from ..errors import UserError
 from ..gan import build_gan
-from .checkpoint import export_generator, list_checkpoints, load_checkpoint, save_checkpoint
+from .checkpoint import export_generator, list_checkpoints, load_checkpoint, samples_consumed, save_checkpoint
+from .distributed import (
+    World,
+    all_mean,
+    average_buffers,
+    barrier,
+    broadcast_state,
+    close_world,
+    dump_rank_weights,
+    init_world,
+)
 from .logger import ScalarLog
 from .samples import save_grid
+from .speed import resolve_speed
 
 
 @dataclass(frozen=True)
@@ -49,93 +64,141 @@ def train(
     data_dir: Path,  # folder of training photos (searched recursively)
     run_dir: Path,  # where config, logs, samples and checkpoints go
     resume: bool = False,  # continue from the last checkpoint in run_dir
-    device: str | None = None,  # "cpu", "cuda", ...; default: cuda when present
+    device: str | None = None,  # "cpu", "cuda", ...; default: cuda when present (under torchrun: cuda:LOCAL_RANK)
     progress: bool = True,  # show the progress bar
 ) -> RunResult:
-    dev = pick_device(device)
+    """Train ``cfg`` on the photos in ``data_dir``; under ``torchrun`` each process runs this with its rank."""
+    world, dev = init_world(pick_device(device))  # a single process unless torchrun started several
+    try:
+        return _train(cfg, data_dir, run_dir, resume, dev, progress, world)
+    finally:
+        close_world(world)
+
+
+def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progress: bool, world: World) -> RunResult:
+    main = world.main  # rank 0 logs and writes files; the others only train
     ckpt_dir = run_dir / "checkpoints"
     if resume and not list_checkpoints(ckpt_dir):
         raise UserError(f"--resume: no checkpoint in {ckpt_dir}")
     if not resume and list_checkpoints(ckpt_dir):
         raise UserError(f"{run_dir} already holds checkpoints: pass --resume to continue it, or choose another --out")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    save_config(cfg, run_dir / "config.json")  # the resolved config, defaults filled in
+    if main:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        save_config(cfg, run_dir / "config.json")  # the resolved config, defaults filled in
     cfg_json = config_to_dict(cfg)
+    speed = resolve_speed(cfg.train, dev)  # bf16 autocast, channels-last, torch.compile
 
     # build the networks, the loss and the trainer from the config
     torch.manual_seed(cfg.train.seed)
     gan = build_gan(cfg).to(dev)
     trainer = cfg.trainer.build(gan)
     sampler = cfg.sampler.build()  # what the sample sheets show (gancore/samplers)
-    step = 0
+    b, w = cfg.data.batch, world.size  # images per process per step, processes
+    step, start = 0, 0  # the trainer step and the data position (images read by all ranks) to start from
     if resume:
         last = list_checkpoints(ckpt_dir)[-1]
         step = load_checkpoint(last, gan, trainer.optimizers(), trainer)
-        print(f"resumed from {last} at step {step}")
+        start = samples_consumed(last, default=step * b)  # older checkpoints: one process, this batch
+        if main:
+            print(f"resumed from {last} at step {step}")
     if step >= cfg.train.steps:
         raise UserError(f"the run is already at step {step}; ask for more with --steps N (N > {step})")
+    broadcast_state(gan.generator, gan.discriminator, gan.ema)  # every rank starts from rank 0's weights
+    # each rank its own random stream (random conditioning, latents); rank 0 resumes the checkpoint's
+    if not resume:
+        torch.manual_seed(cfg.train.seed + world.rank)
+    elif world.rank:
+        torch.manual_seed(seed_for(cfg.train.seed, world, step))
+    speed.prepare(gan)
+    if main and (speed.dtype is not None or speed.channels_last or speed.compile or w > 1):
+        print(f"training on {w} x {dev.type}: {speed.describe()}, {b} images per process and step")
 
-    # data: global positions make the crops of step s the same whether or not we resumed
-    data = PhotoFolder(data_dir, cfg.data.size, cfg.train.seed, cfg.data.scale_min)
-    b = cfg.data.batch
+    # data: global positions; rank r reads start + r, start + r + w, ... so a step's w batches
+    # together are what one process with batch w * b would read, and a resume continues exactly
+    data = PhotoFolder(data_dir, cfg.data.size, cfg.train.seed, cfg.data.scale_min, cache=cfg.data.cache)
     loader = DataLoader(
         data,
         batch_size=b,
-        sampler=EndlessSampler(step * b),
+        sampler=EndlessSampler(start + world.rank, w),
         num_workers=cfg.data.workers,
         pin_memory=dev.type == "cuda",
         persistent_workers=cfg.data.workers > 0,
         prefetch_factor=4 if cfg.data.workers > 0 else None,
     )
     report_bad = BadFileReporter()
-    fixed = torch.stack([data[i]["image"] for i in range(min(8, b))]).to(dev)  # same sample rows all run
+    fixed = torch.stack([data[i]["image"] for i in range(min(8, b))]).to(dev) if main else None  # sample rows
 
-    log = ScalarLog(run_dir)
+    log = ScalarLog(run_dir) if main else None
     sums: dict[str, torch.Tensor] = {}
     counts: dict[str, int] = {}  # a scalar may be logged by some steps only (a pre-training phase)
-    tick_start, tick_step = time.perf_counter(), step
-    bar = tqdm(total=cfg.train.steps, initial=step, unit="step", disable=not progress, dynamic_ncols=True)
+    tick_start, tick_step, first_step = time.perf_counter(), step, step
+    bar = tqdm(total=cfg.train.steps, initial=step, unit="step", disable=not (progress and main), dynamic_ncols=True)
     gan.generator.train()
     gan.discriminator.train()
     batches = iter(loader)
     try:
         while step < cfg.train.steps:
-            # fetch the next real batch; report unreadable files once
+            # fetch the next real batch (decoded by the workers, pinned on CUDA); report unreadable files once
             item = next(batches)
             if any(item["bad"]):
                 report_bad(item["bad"])
-            real = item["image"].to(dev, non_blocking=True)
+            real = speed.batch(item["image"].to(dev, non_blocking=True))
 
-            # one trainer step (D then G for the alternating trainer)
-            logs = trainer.step(real)
+            # one trainer step (D then G for the alternating trainer); the forwards under autocast
+            with speed.autocast():
+                logs = trainer.step(real)
             step += 1
             for k, v in logs.items():  # accumulate on the device: no host sync until the tick
-                sums[k] = sums.get(k, 0) + v
+                sums[k] = sums.get(k, 0) + v.float()
                 counts[k] = counts.get(k, 0) + 1
 
-            # log tick: the only place values come back to the host
+            # log tick: the only place values come back to the host (averaged over the ranks)
+            synced = False
             if step % cfg.train.log_every == 0 or step == cfg.train.steps:
-                n = step - tick_step
-                scalars = {k: float(v) / counts[k] for k, v in sums.items()}
+                scalars = tick_scalars(sums, counts)
+                average_buffers(gan.generator, gan.discriminator, gan.ema)  # BatchNorm statistics agree
+                synced = True
                 elapsed = time.perf_counter() - tick_start
-                scalars["images_per_s"] = n * b / max(elapsed, 1e-9)
+                scalars["images_per_s"] = (step - tick_step) * b * w / max(elapsed, 1e-9)  # all ranks
                 if not all(math.isfinite(v) for v in scalars.values()):
                     raise UserError(
                         f"training diverged at step {step} (non-finite loss: {scalars}); try a lower learning rate"
                     )
-                log.write(step, scalars)
+                if log is not None:
+                    log.write(step, scalars)
                 bar.set_postfix({k: f"{v:.3g}" for k, v in scalars.items()}, refresh=False)
                 sums, counts, tick_start, tick_step = {}, {}, time.perf_counter(), step
             bar.update(1)
 
-            if step % cfg.train.sample_every == 0 or step == cfg.train.steps:
+            if main and (step % cfg.train.sample_every == 0 or step == cfg.train.steps):
                 write_samples(gan, fixed, run_dir / "samples" / f"step-{step:06d}.png", sampler, step)
             if step % cfg.train.checkpoint_every == 0 or step == cfg.train.steps:
-                write_checkpoint(gan, trainer, step, cfg_json, run_dir, cfg.train.keep_checkpoints)
+                if not synced:
+                    average_buffers(gan.generator, gan.discriminator, gan.ema)
+                if main:
+                    consumed = start + (step - first_step) * b * w
+                    write_checkpoint(gan, trainer, step, cfg_json, run_dir, cfg.train.keep_checkpoints, consumed)
+                barrier(world)  # the checkpoint is on disk before any rank goes on (or returns its path)
     finally:
         bar.close()
-        log.close()
+        if log is not None:
+            log.close()
+    dump_rank_weights(gan, world)  # GANCORE_DUMP_RANK_WEIGHTS=DIR: each rank's final weights (tests)
     return RunResult(run_dir, step, list_checkpoints(ckpt_dir)[-1], run_dir / "generator.safetensors")
+
+
+def seed_for(seed: int, world: World, step: int) -> int:
+    """A rank's seed for a multi-process run resumed at ``step`` (rank 0 keeps the checkpoint's state)."""
+    return int(np.random.SeedSequence([seed, world.rank, step]).generate_state(1)[0])
+
+
+def tick_scalars(sums: dict[str, torch.Tensor], counts: dict[str, int]) -> dict[str, float]:
+    """The means of the accumulated logs since the last tick, averaged over ranks: one host sync."""
+    if not sums:
+        return {}
+    keys = sorted(sums)
+    stacked = torch.stack([torch.as_tensor(sums[k]).float() / counts[k] for k in keys])  # (K,)
+    return dict(zip(keys, all_mean(stacked).tolist()))
 
 
 @torch.no_grad()
@@ -159,10 +222,14 @@ def write_samples(gan, real: torch.Tensor, path: Path, sampler=None, step: int =
         net.train(was_training)
 
 
-def write_checkpoint(gan, trainer, step: int, cfg_json: dict, run_dir: Path, keep: int) -> None:
-    """A resumable checkpoint, the generator export beside it, and old checkpoints pruned."""
+def write_checkpoint(
+    gan, trainer, step: int, cfg_json: dict, run_dir: Path, keep: int, samples: int | None = None
+) -> None:
+    """A resumable checkpoint (``samples``: the data position reached), the generator export beside it,
+    and old checkpoints pruned."""
     ckpt_dir = run_dir / "checkpoints"
-    save_checkpoint(ckpt_dir / f"step-{step:06d}.safetensors", gan, trainer.optimizers(), step, cfg_json, trainer)
+    path = ckpt_dir / f"step-{step:06d}.safetensors"
+    save_checkpoint(path, gan, trainer.optimizers(), step, cfg_json, trainer, samples)
     export_generator(run_dir / "generator.safetensors", gan.inference_generator, step, cfg_json)  # EMA if on
     for old in list_checkpoints(ckpt_dir)[:-keep]:
         old.unlink()

@@ -11,6 +11,11 @@ With ``x = alpha * real + (1 - alpha) * fake`` (``alpha ~ U(0, 1)`` per sample) 
 
 ``zero_centered`` (0-GP, GP_0GP) is least_squares with ``target = 0``: ``||grad||_2^2``.
 The penalty is the mean of the per-sample term, times ``weight``.
+
+Under autocast (bf16) D's forward runs in bf16 like the rest of the step, but the penalty's
+input ``x``, ``grad_x`` and the norms are fp32: ``input_gradient`` differentiates D's output cast
+to fp32 with autocast off, and the norms are taken in fp32 (a bf16 sum of squares over a whole
+image would keep 8 bits of mantissa).
 """
 
 from __future__ import annotations
@@ -28,17 +33,24 @@ Form = Literal["least_squares", "hinge", "squared_hinge"]
 
 
 def interpolate(real: torch.Tensor, fake: torch.Tensor, alpha: torch.Tensor | None = None) -> torch.Tensor:
-    """Random points on the segments real -> fake, ``(B, ...)``, detached and requiring a gradient."""
+    """Random points on the segments real -> fake ``(B, ...)``, at least fp32, detached and requiring a gradient."""
+    dtype = torch.promote_types(torch.promote_types(real.dtype, fake.dtype), torch.float32)
+    real, fake = real.detach().to(dtype), fake.detach().to(dtype)  # a bf16 fake (autocast) joins in fp32
     if alpha is None:
-        alpha = torch.rand((real.shape[0],) + (1,) * (real.dim() - 1), device=real.device, dtype=real.dtype)
-    return (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
+        alpha = torch.rand((real.shape[0],) + (1,) * (real.dim() - 1), device=real.device, dtype=dtype)
+    return (alpha * real + (1 - alpha) * fake).requires_grad_(True)
 
 
 def input_gradient(critic, x: torch.Tensor) -> torch.Tensor:
-    """``grad_x sum(critic(x))`` with the graph kept, so the penalty itself can be backpropagated."""
+    """``grad_x sum(critic(x))`` ``(B, ...)`` with the graph kept, so the penalty itself can be backpropagated.
+
+    Under autocast the critic's forward stays in the autocast dtype; its output is summed in fp32
+    and differentiated with autocast off, so the gradient has ``x``'s dtype (fp32).
+    """
     out = critic(x)
-    (grad,) = torch.autograd.grad(out.sum(), x, create_graph=True)
-    return grad
+    with torch.autocast(x.device.type, enabled=False):
+        (grad,) = torch.autograd.grad(out.float().sum(), x, create_graph=True)
+    return grad.float()
 
 
 def gradient_norm(grad: torch.Tensor, norm: str) -> torch.Tensor:
@@ -52,7 +64,12 @@ def gradient_norm(grad: torch.Tensor, norm: str) -> torch.Tensor:
 
 
 def penalty_term(grad: torch.Tensor, norm: str, form: str, target: float) -> torch.Tensor:
-    """The mean over the batch of the per-sample term of ``form``."""
+    """The mean over the batch of the per-sample term of ``form`` (in fp32, autocast or not)."""
+    with torch.autocast(grad.device.type, enabled=False):
+        return _penalty_term(grad.float(), norm, form, target)
+
+
+def _penalty_term(grad: torch.Tensor, norm: str, form: str, target: float) -> torch.Tensor:
     if norm == "l2" and target == 0 and form != "hinge":
         n2 = grad.reshape(grad.shape[0], -1).square().sum(1)  # ||g||^2 without the sqrt (smooth at 0)
         return n2.mean()

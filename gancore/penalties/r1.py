@@ -3,7 +3,8 @@
     R1 = weight * 0.5 * mean ||grad_x D(x)||^2,  x = real samples
     R2 = weight * 0.5 * mean ||grad_x D(x)||^2,  x = generated samples
 
-``weight`` is the paper's gamma. Lazy R1 (StyleGAN2): ``"interval": 16``.
+``weight`` is the paper's gamma. Lazy R1 (StyleGAN2): ``"interval": 16``. Under autocast the
+samples, their input gradient and its norm are fp32 (see ``gradient.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ from .gradient import input_gradient
 
 
 def half_squared_gradient(critic, x: torch.Tensor) -> torch.Tensor:
-    """``0.5 * mean ||grad_x critic(x)||_2^2`` over the batch."""
-    grad = input_gradient(critic, x.detach().requires_grad_(True))
-    return 0.5 * grad.reshape(grad.shape[0], -1).square().sum(1).mean()
+    """``0.5 * mean ||grad_x critic(x)||_2^2`` over the batch, in fp32 (``x``: ``(B, ...)``, any float dtype)."""
+    x = x.detach()
+    grad = input_gradient(critic, x.to(torch.promote_types(x.dtype, torch.float32)).requires_grad_(True))
+    with torch.autocast(grad.device.type, enabled=False):
+        return 0.5 * grad.reshape(grad.shape[0], -1).square().sum(1).mean()
 
 
 @PENALTIES.register("r1")

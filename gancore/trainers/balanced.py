@@ -5,7 +5,8 @@ mean realness(fake) < imbalance`` (realness: D's output, sign-flipped for losses
 real); otherwise G steps. With the default margin of 1 (logit units) D first learns to lead by
 1, then G pulls the gap back under it, and so on. (HyperGAN's rule is ``imbalance: 0``.)
 Deciding which network to step needs the gap on the host: this trainer makes one host sync per
-iteration (``.item()``), by design.
+iteration (``.item()``), by design. With several processes the gap is averaged over the ranks
+first, so every rank steps the same network.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..engine.distributed import all_mean
 from .base import TRAINERS
 from .common import GANTrainer, Logs
 from .optim import OptimOptions
@@ -32,6 +34,7 @@ class BalancedTrainer(GANTrainer):
             fake = gan.generate(pair.condition)
             d_real, d_fake = self.judge_pair(pair.condition, pair.target, fake)
             gap = realness(self.loss, d_real).mean() - realness(self.loss, d_fake).mean()
+            gap = all_mean(gap.float())  # every rank decides alike (no-op in one process)
         train_d = gap.item() < self.o.imbalance  # the one host sync of this trainer
         logs = self.d_step(pair) if train_d else self.g_step(pair)
         logs["balance_gap"] = gap

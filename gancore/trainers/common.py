@@ -10,6 +10,12 @@ A trainer subclass only decides the *order* of updates in ``iterate(pair)``; the
 
 ``iteration`` counts ``step`` calls; ``d_updates`` / ``g_updates`` count optimiser steps. They are
 host integers (schedules, lazy penalties and noise annealing read them without a sync).
+
+Speed and scale (``gancore/engine``): the engine runs ``step`` under bf16 autocast when asked; the
+task's conditioning, every backward pass and every optimiser step run outside it. With several
+processes (``torchrun``) every gradient is averaged over the ranks right after its backward pass
+and before clipping and the optimiser step (``finish_gradients``), so every rank takes the step a
+single process would take on the union of their batches.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from collections.abc import Iterable
 import torch
 from torch import nn
 
+from ..engine.distributed import all_mean, average_gradients
+from ..engine.speed import fp32
 from ..errors import ConfigError
 from ..penalties import CriticInputs
 from ..tasks import Pair
@@ -61,11 +69,16 @@ class GANTrainer:
     # ---- the engine's interface
     def step(self, real: torch.Tensor) -> Logs:
         """One iteration on a real batch (images ``(B, 3, H, W)`` in [-1, 1], or the task's data)."""
-        pair = self.gan.task.condition(real)
+        pair = self.condition(real)
         self.apply_schedule(self.iteration)
         logs = self.pretrain(pair) if self.iteration < self.o.pretrain_steps else self.iterate(pair)
         self.iteration += 1
         return logs
+
+    def condition(self, real: torch.Tensor) -> Pair:
+        """The task's ``(condition, target)`` for a real batch, computed in fp32 even under autocast."""
+        with fp32(real.device.type):
+            return self.gan.task.condition(real)
 
     def pretrain(self, pair: Pair) -> Logs:
         """ESRGAN's pixel-only phase: one G update on the reconstruction term; D is not touched."""
@@ -178,11 +191,18 @@ class GANTrainer:
         return self.gan.discriminator.features({"input": x, "condition": condition})
 
     def update(self, opt: torch.optim.Optimizer, net: nn.Module, loss: torch.Tensor) -> None:
-        """Backpropagate ``loss``, clip, step ``opt``."""
+        """Backpropagate ``loss``, average the gradients over ranks, clip, step ``opt`` (all outside autocast)."""
         opt.zero_grad(set_to_none=True)
-        loss.backward()
-        self.clip(net.parameters())
-        opt.step()
+        with fp32(loss.device.type):
+            loss.backward()
+            self.finish_gradients(net.parameters())
+            opt.step()
+
+    def finish_gradients(self, params: Iterable[torch.nn.Parameter]) -> None:
+        """After a backward pass: each ``.grad`` averaged over the ranks (no-op in one process), then clipped."""
+        params = list(params)
+        average_gradients(params)
+        self.clip(params)
 
     def clip(self, params: Iterable[torch.nn.Parameter]) -> None:
         if self.o.clipped_gradients is not None:
@@ -198,8 +218,8 @@ class GANTrainer:
         for p in self.penalties:
             if p.active(self.d_updates):
                 p.after_d_step(D)
-        if hasattr(self.loss, "update"):
-            self.loss.update(d_real.detach(), d_fake.detach())
+        if hasattr(self.loss, "update"):  # BEGAN's k: fed the batch means over all ranks, so it stays equal
+            self.loss.update(all_mean(d_real.detach().float().mean()), all_mean(d_fake.detach().float().mean()))
         if hasattr(self.loss, "logs"):
             logs.update(self.loss.logs())
         self.d_updates += 1

@@ -7,6 +7,9 @@ equilibrium. It needs second derivatives (double backward) of both losses.
 
 The paper's ``gamma = 10`` goes with RMSProp at lr 1e-4; with Adam at the 2-D benchmark's rates it
 drives D to a flat function (no gradient, no learning), hence the default of 1.
+
+With several processes each rank takes ``grad L`` of its own ``v`` and the sums are averaged (in
+``apply_gradients``): an estimate of the consensus term of the joint batch, not the same number.
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ population (the oldest leave beyond ``population``); each G_i is played against 
 current batch with fixed latents, ``A[i, j] = d_loss(G_i, D_j)`` (G wants it high, D low); the
 game's mixed equilibrium ``(p, q)`` is found by fictitious play, and the live weights become the
 mixtures ``G = sum_i p_i G_i``, ``D = sum_j q_j D_j`` (HyperGAN's "destructive mixture"). The
-game is solved on the device (no host sync). Snapshots are kept in checkpoints.
+game is solved on the device (no host sync). Snapshots are kept in checkpoints. With several
+processes the payoff matrix is averaged over the ranks' batches, so every rank mixes alike.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
+from ..engine.distributed import all_mean
 from ..errors import ConfigError
 from .base import TRAINERS
 from .common import GANTrainer, Logs, d_loss_of
@@ -100,7 +102,7 @@ class GangTrainer(GANTrainer):
         gan, size = self.gan, self.o.population
         self.gs = ([*self.gs, snapshot(gan.generator)])[-size:]
         self.ds = ([*self.ds, snapshot(gan.discriminator)])[-size:]
-        a = self.payoff(pair)
+        a = all_mean(self.payoff(pair))  # (P, P), the same on every rank
         p, q = fictitious_play(a, self.o.rounds)
         if self.o.mix and len(self.gs) > 1:
             gan.generator.load_state_dict(mixture(self.gs, p))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import torch
 
+from ..engine.speed import fp32
 from .base import TRAINERS
 from .common import GANTrainer, Logs
 
@@ -17,11 +18,12 @@ def trainable(net: torch.nn.Module) -> list[torch.nn.Parameter]:
 
 
 def apply_gradients(trainer: GANTrainer, opt, params, grads) -> None:
-    """Set ``.grad`` (zeros where unused), clip, step."""
+    """Set ``.grad`` (zeros where unused), average over ranks and clip, step (outside autocast)."""
     for p, g in zip(params, grads):
         p.grad = torch.zeros_like(p) if g is None else g.detach()
-    trainer.clip(params)
-    opt.step()
+    with fp32(params[0].device.type if params else "cpu"):
+        trainer.finish_gradients(params)
+        opt.step()
     opt.zero_grad(set_to_none=True)
 
 

@@ -157,3 +157,23 @@ def test_penalty_enters_the_d_step(toy_dict):
     gan = build_gan(cfg)
     logs = cfg.trainer.build(gan).step(gan.task.sample(16))
     assert "penalty_gp" in logs and math.isfinite(logs["penalty_gp"].item())
+
+
+@pytest.mark.parametrize("name", ["gradient_penalty", "GP_L1_LS", "GP_Linf_Hinge", "zero_centered", "r1", "r2"])
+def test_penalties_under_bf16_autocast_stay_close_to_fp32(name):
+    """Under autocast D runs in bf16, but the input gradient and its norm are taken in fp32."""
+    torch.manual_seed(0)
+    d = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.LeakyReLU(0.2), torch.nn.Conv2d(8, 1, 3))
+    real = torch.rand(4, 3, 16, 16) * 2 - 1
+    fake = (torch.rand(4, 3, 16, 16) * 2 - 1).bfloat16()  # G's output under autocast is bf16
+    p = build({"type": name, "weight": 1, "target": 0.5} if name.startswith("GP_") else name)
+
+    torch.manual_seed(1)
+    want = p.value(CriticInputs(d, real, fake.float()))
+    torch.manual_seed(1)  # the same interpolation weights
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        got = p.value(CriticInputs(d, real, fake))
+    assert got.dtype == torch.float32
+    assert got.item() == pytest.approx(want.item(), rel=0.03, abs=1e-4)
+    got.backward()  # double backward through the bf16 forward reaches D's weights
+    assert all(q.grad is not None and torch.isfinite(q.grad).all() for q in d.parameters() if q.dim() > 1)
