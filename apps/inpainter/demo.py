@@ -49,7 +49,7 @@ def uploaded_hole(mask: Image.Image | None, size: tuple[int, int]) -> tuple[np.n
     return gray >= 128, note
 
 
-def fill(gen, editor: dict | None, mask: Image.Image | None, device: str = "cpu") -> tuple[Image.Image, str]:
+def fill(task, gen, editor: dict | None, mask: Image.Image | None, device: str = "cpu") -> tuple[Image.Image, str]:
     """The page's handler: the editor's value (background + painted layers) and an optional mask -> (PNG, note)."""
     background = (editor or {}).get("background")
     if background is None:
@@ -61,16 +61,16 @@ def fill(gen, editor: dict | None, mask: Image.Image | None, device: str = "cpu"
     hole = painted_hole(editor.get("layers"), photo.size) | hole_up
     if not hole.any():
         raise gr.Error("Paint over what should be removed, or upload a mask.")
-    out = inpaint(gen, np.asarray(photo), hole, device, MAX_SIDE)
+    out = inpaint(task, gen, np.asarray(photo), hole, device, MAX_SIDE)
     cover = f"Filled {hole.mean():.1%} of the photo."
     return Image.fromarray(out), f"{cover} {note}".strip()
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
-    _, gen, _ = load_generator(model, device)
+    task, gen, _ = load_generator(model, device)
 
     def run(editor, mask):
-        return fill(gen, editor, mask, device)
+        return fill(task, gen, editor, mask, device)
 
     with gr.Blocks(title="Inpainter") as page:
         gr.Markdown(

@@ -37,7 +37,7 @@ def hole_scores(out: np.ndarray, ref: np.ndarray, hole: np.ndarray) -> dict[str,
     diff = out.astype(np.float64)[hole] - ref.astype(np.float64)[hole]
     mse = float(np.mean(diff**2))
     psnr = 10 * np.log10(255.0**2 / mse) if mse > 0 else float("inf")
-    a, b = (torch.from_numpy(np.ascontiguousarray(v)).permute(2, 0, 1)[None].double() / 255.0 for v in (out, ref))
+    a, b = (torch.from_numpy(np.array(v)).permute(2, 0, 1)[None].double() / 255.0 for v in (out, ref))
     ssim_map = kornia.metrics.ssim(a, b, window_size=11, max_val=1.0)[0].mean(0)  # (H, W)
     return {"psnr": float(psnr), "ssim": float(ssim_map.numpy()[hole].mean())}
 
@@ -56,14 +56,14 @@ def classical(rgb: np.ndarray, hole: np.ndarray, flag: int) -> np.ndarray:
     return cv2.inpaint(np.ascontiguousarray(rgb), hole.astype(np.uint8) * 255, RADIUS, flag)
 
 
-def score_image(gen, rgb: np.ndarray, name: str, sets: list[str], device: str) -> dict[str, dict]:
+def score_image(task, gen, rgb: np.ndarray, name: str, sets: list[str], device: str) -> dict[str, dict]:
     """Scores of every method on one image for each mask set."""
     seed = zlib.crc32(name.encode())
     result = {}
     for s in sets:
         hole = draw_fixed(s, seed, *rgb.shape[:2]).numpy()
         outputs = {
-            "model": inpaint(gen, rgb, hole, device, MAX_SIDE),
+            "model": inpaint(task, gen, rgb, hole, device, MAX_SIDE),
             "telea": classical(rgb, hole, cv2.INPAINT_TELEA),
             "ns": classical(rgb, hole, cv2.INPAINT_NS),
         }
@@ -109,7 +109,11 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
         rgb = resize_short(rgb, args.size)
         name = path.relative_to(data_dir).as_posix()
         per_image.append(
-            {"image": name, "size": list(rgb.shape[1::-1]), "sets": score_image(gen, rgb, name, sets, args.device)}
+            {
+                "image": name,
+                "size": list(rgb.shape[1::-1]),
+                "sets": score_image(task, gen, rgb, name, sets, args.device),
+            }
         )
     if not per_image:
         raise UserError(f"none of the {len(files)} images under {data_dir} could be evaluated")

@@ -1,6 +1,6 @@
 """Fill the holes of one photo at full resolution, and the ``run`` verb's processor.
 
-out = inpaint(gen, rgb, hole)   # rgb (H, W, 3) uint8, hole (H, W) bool (True = fill) -> (H, W, 3) uint8
+out = inpaint(task, gen, rgb, hole)   # rgb (H, W, 3) uint8, hole (H, W) bool (True = fill) -> (H, W, 3) uint8
 
 Pixels outside the hole are copied from the input, so they are bit-identical at any size.
 """
@@ -23,14 +23,15 @@ from gancore.errors import UserError
 
 from .crops import hole_boxes
 from .masks import MASK_POLICIES, draw_fixed
-from .task import mask_condition
 
 MULTIPLE = 16  # the default generator halves the size 4 times: crops are padded to a multiple of this
 MAX_SIDE = 512  # crops larger than this are downscaled for the model
 
 
 @torch.no_grad()
-def fill_crop(gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE) -> np.ndarray:
+def fill_crop(
+    task, gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE
+) -> np.ndarray:
     """The generator's composite for one crop: ``rgb`` ``(h, w, 3)`` uint8, ``hole`` ``(h, w)`` bool ->
     ``(h, w, 3)`` float RGB in [0, 255] (meaningful inside the hole)."""
     h, w = hole.shape
@@ -46,13 +47,14 @@ def fill_crop(gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_s
         mode = "reflect" if ph < sh and pw < sw else "replicate"
         x = F.pad(x, (0, pw, 0, ph), mode=mode)
         m = F.pad(m, (0, pw, 0, ph))
-    out = gen({"condition": mask_condition(x, m)})[:, :, :sh, :sw]
+    cond = task.make_condition(x, m)
+    out = task.compose(cond, gen({"condition": cond}))[:, :, :sh, :sw]
     if f < 1:
         out = F.interpolate(out, size=(h, w), mode="bicubic", align_corners=False)
     return ((out[0].permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).cpu().numpy()
 
 
-def inpaint(gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE) -> np.ndarray:
+def inpaint(task, gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE) -> np.ndarray:
     """``rgb`` ``(H, W, 3)`` uint8 and ``hole`` ``(H, W)`` bool -> filled ``(H, W, 3)`` uint8.
 
     Each masked region is filled on a crop around it (``crops.hole_boxes``); only hole pixels are
@@ -63,7 +65,7 @@ def inpaint(gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_sid
     out = np.array(rgb, dtype=np.uint8, copy=True)
     for x0, y0, x1, y1 in hole_boxes(hole):
         crop_hole = hole[y0:y1, x0:x1]
-        filled = fill_crop(gen, rgb[y0:y1, x0:x1], crop_hole, device, max_side)
+        filled = fill_crop(task, gen, rgb[y0:y1, x0:x1], crop_hole, device, max_side)
         region = out[y0:y1, x0:x1]
         region[crop_hole] = (filled[crop_hole] + 0.5).astype(np.uint8)
     return out
@@ -136,6 +138,6 @@ def make_processor(task, gen, cfg, args: argparse.Namespace):
         else:
             seed = zlib.crc32(str(path.relative_to(in_dir)).encode())
             hole = draw_fixed(args.mask_policy, seed, rgb.shape[0], rgb.shape[1]).numpy()
-        return Image.fromarray(inpaint(gen, rgb, hole, args.device, args.max_side))
+        return Image.fromarray(inpaint(task, gen, rgb, hole, args.device, args.max_side))
 
     return process

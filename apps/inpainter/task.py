@@ -1,26 +1,39 @@
 """The inpainting task: the generator sees the photo with holes and the hole mask, and fills the holes.
 
-condition: ``(B, 4, H, W)``: the masked RGB in [-1, 1] (holes set to 0, mid-gray) and the mask
-in {0, 1} (1 = hole); target: the real RGB ``(B, 3, H, W)`` in [-1, 1]. ``compose`` pastes the
-known pixels back over the generator's output, so the discriminator and the losses judge the
-composite; D sees the composite alone or, with ``d_sees_mask``, with the mask as a 4th channel.
+condition: ``(B, 4, H, W)``: the masked RGB in [-1, 1] and the mask in {0, 1} (1 = hole);
+the holes hold a first guess, ``fill``: ``pyramid`` (a push-pull interpolation of the known
+pixels, fill.py) or ``gray`` (0). target: the real RGB ``(B, 3, H, W)`` in [-1, 1].
+``compose`` keeps the known pixels and puts the generator's output in the holes, added to the
+first guess when ``residual`` (the upscaler's residual-over-bicubic idea), so the discriminator
+and the losses judge the composite; D sees it alone or, with ``d_sees_mask``, with the mask.
 Masks are drawn on the training device by the ``masks`` policy (masks.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 import torch
 
 from gancore.tasks import TASKS, Pair
 
+from .fill import pyramid_fill
 from .masks import MaskPolicyConfig
 
+Fill = Literal["pyramid", "gray"]
 
-def mask_condition(image: torch.Tensor, hole: torch.Tensor) -> torch.Tensor:
-    """``image`` ``(B, 3, H, W)`` in [-1, 1], ``hole`` ``(B, 1, H, W)`` in {0, 1} -> the condition ``(B, 4, H, W)``."""
-    return torch.cat([image * (1 - hole), hole], dim=1)
+
+def mask_condition(image: torch.Tensor, hole: torch.Tensor, fill: Fill = "gray") -> torch.Tensor:
+    """``image`` ``(B, 3, H, W)`` in [-1, 1], ``hole`` ``(B, 1, H, W)`` in {0, 1} -> the condition ``(B, 4, H, W)``.
+
+    No pixel of ``image`` inside a hole reaches the condition: holes hold 0 (``gray``) or the
+    push-pull interpolation of the known pixels (``pyramid``).
+    """
+    masked = image * (1 - hole)
+    if fill == "pyramid":
+        masked = pyramid_fill(masked, 1 - hole)
+    return torch.cat([masked, hole], dim=1)
 
 
 @TASKS.register("inpainter")
@@ -35,6 +48,8 @@ class InpainterTask:
             default_factory=lambda: MaskPolicyConfig.from_json({"type": "mix"}, "task.masks")
         )
         d_sees_mask: bool = True  # D gets the mask as a 4th channel (it knows where to look)
+        fill: Fill = "pyramid"  # the holes' first guess in the condition
+        residual: bool = True  # G's output is added to that first guess (False: it replaces it)
 
         def __post_init__(self) -> None:
             self.masks.options.check("task.masks")
@@ -51,17 +66,26 @@ class InpainterTask:
     def condition(self, real: torch.Tensor) -> Pair:
         b, _, h, w = real.shape
         hole = self.policy.draw(b, h, w, device=real.device).to(real.dtype)
-        return Pair(condition=mask_condition(real, hole), target=real)
+        return Pair(condition=self.make_condition(real, hole), target=real)
+
+    def make_condition(self, image: torch.Tensor, hole: torch.Tensor) -> torch.Tensor:
+        """The condition for ``image`` ``(B, 3, H, W)`` in [-1, 1] with ``hole`` ``(B, 1, H, W)`` in {0, 1}."""
+        return mask_condition(image, hole, self.options.fill)
 
     @staticmethod
     def hole(condition: torch.Tensor) -> torch.Tensor:
         """The hole mask ``(B, 1, H, W)`` in {0, 1} of a condition."""
         return condition[:, 3:4]
 
+    def prediction(self, condition: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
+        """G's whole-image guess before the known pixels are pasted: its ``output`` ``(B, 3, H, W)``, plus the
+        condition's first guess when ``residual`` (the known-region loss reads this)."""
+        return condition[:, :3] + output if self.options.residual else output
+
     def compose(self, condition: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
-        """Known pixels from the condition, the generator's ``output`` ``(B, 3, H, W)`` inside the holes."""
+        """Known pixels from the condition, ``prediction`` inside the holes."""
         hole = self.hole(condition)
-        return condition[:, :3] * (1 - hole) + output * hole
+        return condition[:, :3] * (1 - hole) + self.prediction(condition, output) * hole
 
     def judged(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         return torch.cat([image, self.hole(condition)], dim=1) if self.options.d_sees_mask else image

@@ -25,41 +25,41 @@ def photo(h, w, seed=0):
 
 
 def test_known_pixels_are_bit_identical_at_full_resolution(tiny_generator):
-    _, gen, _ = tiny_generator
+    task, gen, _ = tiny_generator
     rgb = photo(700, 1000)
     hole = np.zeros((700, 1000), dtype=bool)
     hole[300:340, 500:560] = True
     hole[10:15, 10:400] = True
-    out = inpaint(gen, rgb, hole)
+    out = inpaint(task, gen, rgb, hole)
     assert out.shape == rgb.shape and out.dtype == np.uint8
     assert np.array_equal(out[~hole], rgb[~hole])
     assert not np.array_equal(out[hole], rgb[hole]), "the holes were filled by the model"
 
 
 def test_a_small_hole_in_a_big_photo_costs_a_small_crop(tiny_generator):
-    _, gen, _ = tiny_generator
+    task, gen, _ = tiny_generator
     rec = Recorder(gen)
     hole = np.zeros((3000, 4000), dtype=bool)
     hole[1000:1020, 2000:2030] = True
-    inpaint(rec, photo(3000, 4000), hole)
+    inpaint(task, rec, photo(3000, 4000), hole)
     assert len(rec.sizes) == 1 and rec.sizes[0][0] * rec.sizes[0][1] <= 160 * 160
 
 
 def test_big_crops_are_worked_at_max_side(tiny_generator):
-    _, gen, _ = tiny_generator
+    task, gen, _ = tiny_generator
     rec = Recorder(gen)
     rgb, hole = photo(600, 900), np.zeros((600, 900), dtype=bool)
     hole[100:500, 100:800] = True
-    out = inpaint(rec, rgb, hole, max_side=256)
+    out = inpaint(task, rec, rgb, hole, max_side=256)
     assert max(rec.sizes[0]) <= 256 and all(s % 16 == 0 for s in rec.sizes[0])
     assert np.array_equal(out[~hole], rgb[~hole])
 
 
 def test_fill_crop_pads_odd_sizes(tiny_generator):
-    _, gen, _ = tiny_generator
+    task, gen, _ = tiny_generator
     hole = np.zeros((37, 53), dtype=bool)
     hole[10:20, 10:20] = True
-    out = fill_crop(gen, photo(37, 53), hole)
+    out = fill_crop(task, gen, photo(37, 53), hole)
     assert out.shape == (37, 53, 3) and out.min() >= 0 and out.max() <= 255
 
 
@@ -92,6 +92,6 @@ def test_find_mask_by_relative_stem(tmp_path):
 
 @pytest.mark.parametrize("shape", [(5, 5), (5, 5, 4)])
 def test_inpaint_rejects_bad_shapes(tiny_generator, shape):
-    _, gen, _ = tiny_generator
+    task, gen, _ = tiny_generator
     with pytest.raises(ValueError):
-        inpaint(gen, np.zeros(shape, np.uint8), np.zeros((5, 6), bool))
+        inpaint(task, gen, np.zeros(shape, np.uint8), np.zeros((5, 6), bool))

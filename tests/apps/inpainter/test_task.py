@@ -16,14 +16,22 @@ def gan(inp_dict):
     return build_gan(config_from_dict(inp_dict))
 
 
-def test_condition_hides_the_holes(gan):
+@pytest.mark.parametrize("fill", ["pyramid", "gray"])
+def test_condition_hides_the_holes(inp_dict, fill):
+    inp_dict["task"]["fill"] = fill
+    gan = build_gan(config_from_dict(inp_dict))
     real = torch.rand(4, 3, 32, 32) * 2 - 1
+    torch.manual_seed(5)
     pair = gan.task.condition(real)
     hole = gan.task.hole(pair.condition)
     assert pair.condition.shape == (4, 4, 32, 32) and torch.equal(pair.target, real)
     assert set(hole.unique().tolist()) == {0.0, 1.0}
-    assert (pair.condition[:, :3] * hole).abs().max() == 0, "no real pixel leaks into a hole"
-    assert torch.equal(pair.condition[:, :3] * (1 - hole), real * (1 - hole))
+    assert torch.equal(pair.condition[:, :3] * (1 - hole), real * (1 - hole)), "known pixels pass unchanged"
+    other = torch.where(hole > 0, -real, real)  # the same photo with other content in the holes
+    torch.manual_seed(5)
+    assert torch.equal(gan.task.condition(other).condition, pair.condition), "no hole pixel leaks into the condition"
+    if fill == "gray":
+        assert (pair.condition[:, :3] * hole).abs().max() == 0
 
 
 def test_compose_keeps_known_pixels_exactly(gan):
@@ -34,7 +42,8 @@ def test_compose_keeps_known_pixels_exactly(gan):
     known = ~hole.expand_as(real)
     assert torch.equal(fake[known], real[known])
     raw = gan.generate_raw(pair.condition)
-    assert torch.equal(fake[~known], raw[~known]), "inside the holes: the generator's own output"
+    guess = pair.condition[:, :3] + raw  # residual (the default): G's output over the first guess
+    assert torch.equal(fake[~known], guess[~known]), "inside the holes: the generator's prediction"
 
 
 def test_discriminator_sees_the_mask(gan, inp_dict):
@@ -76,3 +85,16 @@ def test_masked_l1_needs_a_task_with_holes(tiny_dict):
     tiny_dict["reconstruction"] = {"type": "masked_l1"}
     with pytest.raises(ConfigError, match=r"reconstruction\.type.*inpainter"):
         build_gan(config_from_dict(tiny_dict))
+
+
+def test_untrained_residual_model_starts_at_the_pyramid_fill():
+    """The default config zero-initialises G's last layer: before training the output is the first guess."""
+    from gancore.config import load_config
+    from tests.helpers import ROOT
+
+    gan = build_gan(load_config(ROOT / "configs/inpainter.json").replace("data", size=64))
+    torch.manual_seed(1)
+    pair = gan.task.condition(torch.rand(2, 3, 64, 64) * 2 - 1)
+    gan.generator.eval()
+    with torch.no_grad():
+        assert torch.equal(gan.generate(pair.condition), pair.condition[:, :3])
