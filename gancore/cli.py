@@ -13,6 +13,7 @@ The CLI only builds a config and calls the engine; a ``UserError`` is printed on
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .batch import process_folder
+from .batch import PRECISIONS, Pipeline, autocast, process_folder
 from .config import Config, config_from_dict, config_to_dict, load_config
 from .errors import UserError
 from .inference import load_generator
@@ -71,6 +72,14 @@ def _parser(app: App) -> argparse.ArgumentParser:
     run.add_argument("output", type=Path, metavar="OUT_DIR")
     run.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
     run.add_argument("--device", default="cpu")
+    run.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="the model's arithmetic: auto = bf16 on CUDA (where supported), fp32 on the CPU",
+    )
+    run.add_argument("--readers", type=int, default=2, help="threads decoding inputs ahead of the model (default 2)")
+    run.add_argument("--writers", type=int, default=2, help="threads encoding and saving outputs (default 2)")
     run.add_argument("--no-progress", action="store_true")
     if app.add_run_arguments:
         app.add_run_arguments(run)
@@ -136,6 +145,8 @@ def _train(app: App, a: argparse.Namespace) -> int:
         print(describe(cfg))
         return 0
     result = train(cfg, a.data, run_dir, resume=a.resume, device=a.device, progress=not a.no_progress)
+    if int(os.environ.get("RANK", "0")) != 0:  # under torchrun, rank 0 reports for all
+        return 0
     print(
         f"step {result.step}: checkpoint {result.checkpoint}\n"
         f"generator for run/demo: {result.generator}  (--model {result.generator})"
@@ -144,8 +155,13 @@ def _train(app: App, a: argparse.Namespace) -> int:
 
 
 def _run(app: App, a: argparse.Namespace) -> int:
+    if a.readers < 0 or a.writers < 0:
+        raise UserError(f"--readers and --writers must be 0 or more, got {a.readers} and {a.writers}")
     task, gen, cfg = load_generator(_model(app, a.model), a.device)
-    report = process_folder(a.input, a.output, app.make_processor(task, gen, cfg, a), progress=not a.no_progress)
+    process = app.make_processor(task, gen, cfg, a)
+    pipeline = Pipeline(readers=a.readers, prefetch=max(1, 2 * a.readers), writers=a.writers)
+    with autocast(a.device, a.precision):  # the model runs in this thread (readers and writers only do I/O)
+        report = process_folder(a.input, a.output, process, progress=not a.no_progress, pipeline=pipeline)
     print(report.summary())
     return 0 if report.ok else 1
 
