@@ -23,18 +23,34 @@ def colorize(gen, size: int, rgb: np.ndarray, device: str = "cpu") -> np.ndarray
     """
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"expected an (H, W, 3) array. Got {rgb.shape}")
-    x = torch.from_numpy(np.array(rgb)).to(device).permute(2, 0, 1)[None].float() / 127.5 - 1
-    light, _ = rgb_to_lab_scaled(x)  # (1, 1, H, W) in [-1, 1]; any colour in the input is dropped
-    small = F.interpolate(light, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
-    ab = gen({"condition": small})  # (1, 2, size, size)
-    out = colorize_full_resolution(light, ab)[0]  # (3, H, W) in [0, 1]
+    dev = torch.device(device)
+    x = torch.from_numpy(np.array(rgb)).to(dev).permute(2, 0, 1)[None].float() / 127.5 - 1
+    with torch.autocast(dev.type, enabled=False):  # colour maths in fp32 whatever the caller's autocast
+        light, _ = rgb_to_lab_scaled(x)  # (1, 1, H, W) in [-1, 1]; any colour in the input is dropped
+        small = F.interpolate(light, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
+    ab = gen({"condition": small}).float()  # (1, 2, size, size); bf16 under `run --precision bf16`
+    with torch.autocast(dev.type, enabled=False):
+        out = colorize_full_resolution(light, ab)[0]  # (3, H, W) in [0, 1]
     return (out.permute(1, 2, 0).cpu().numpy() * 255.0 + 0.5).astype(np.uint8)
 
 
-def make_processor(task, gen, cfg, device: str):
-    """For ``run``: input path -> colorized PIL image (PNG when saved)."""
+class Colorizer:
+    """``run``'s processor, in the split form of ``gancore.batch.Processor``.
 
-    def process(path: Path) -> Image.Image:
-        return Image.fromarray(colorize(gen, cfg.data.size, read_rgb(path), device))
+    ``load`` (reader threads) decodes a file to RGB ``uint8 (H, W, 3)``; calling it on that array
+    (main thread) runs the model and returns the colorized PIL image, same size (PNG when saved).
+    """
 
-    return process
+    def __init__(self, gen, size: int, device: str = "cpu"):
+        self.gen, self.size, self.device = gen, size, device
+
+    def load(self, path: Path) -> np.ndarray:
+        return read_rgb(path)  # raises BadImage for an unreadable file
+
+    def __call__(self, rgb: np.ndarray) -> Image.Image:
+        return Image.fromarray(colorize(self.gen, self.size, rgb, self.device))
+
+
+def make_processor(task, gen, cfg, device: str) -> Colorizer:
+    """For ``run``: a ``Colorizer`` at the model's training size."""
+    return Colorizer(gen, cfg.data.size, device)

@@ -23,7 +23,7 @@ from gancore.errors import UserError
 from gancore.gan import build_generator
 from gancore.inference import load_generator
 
-from .modes import join, split, upscale_alpha
+from .modes import Layers, join, split, upscale_alpha
 from .tiles import core_size, upscale_tiled
 
 TILE_OUT = 1024  # output pixels per tile side (context included): one tile's activations stay under 1 GB
@@ -89,8 +89,11 @@ class Upscaler:
 
     def upscale(self, img: Image.Image, scale: int | None = None) -> Image.Image:
         """Any PIL image -> upscaled PIL image (alpha bicubic; gray, 16-bit kept; palette -> RGB(A))."""
+        return self.upscale_layers(split(img), scale)
+
+    def upscale_layers(self, layers: Layers, scale: int | None = None) -> Image.Image:
+        """``modes.split``'s colour and alpha -> the upscaled PIL image (alpha bicubic, apart)."""
         scale = self.check_scale(scale)
-        layers = split(img)
         colour = self.upscale_array(layers.colour, scale)
         alpha = upscale_alpha(layers.alpha, scale) if layers.alpha is not None else None
         return join(colour, alpha)
@@ -110,14 +113,27 @@ def add_tile_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tile-pad", type=int, default=PAD, help=f"context around each tile, input pixels (default {PAD})")
 
 
-def make_processor(task, gen, cfg: Config, args: argparse.Namespace):
-    """For ``run``: input path -> upscaled PIL image (saved as PNG)."""
+class FolderUpscaler:
+    """``run``'s processor, in the split form of ``gancore.batch.Processor``.
+
+    ``load`` (reader threads) decodes a file and takes it apart (``modes.split``: colour
+    ``(H, W, 1 or 3)``, alpha); calling it on those layers (main thread) upscales them tile by tile
+    and returns the PIL image ``(H * scale, W * scale)`` (saved as PNG).
+    """
+
+    def __init__(self, up: Upscaler, scale: int | None = None):
+        self.up = up
+        self.scale = up.check_scale(scale)  # fail before the first file
+
+    def load(self, path: Path) -> Layers:
+        return split(open_image(path))  # raises BadImage for an unreadable file
+
+    def __call__(self, layers: Layers) -> Image.Image:
+        return self.up.upscale_layers(layers, self.scale)
+
+
+def make_processor(task, gen, cfg: Config, args: argparse.Namespace) -> FolderUpscaler:
+    """For ``run``: a ``FolderUpscaler`` with the command line's tiles and factor."""
     if getattr(task, "name", "") != "superres":
         raise UserError(f"the model is a {cfg.task.type} model, not a superres one")
-    up = Upscaler(task, gen, cfg, args.device, args.tile, args.tile_pad)
-    scale = up.check_scale(args.scale)  # fail before the first file
-
-    def process(path: Path) -> Image.Image:
-        return up.upscale(open_image(path), scale)
-
-    return process
+    return FolderUpscaler(Upscaler(task, gen, cfg, args.device, args.tile, args.tile_pad), args.scale)

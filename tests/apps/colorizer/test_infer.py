@@ -1,0 +1,63 @@
+"""The colorizer's ``run`` processor: the split form (load in reader threads, model in the main one)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from apps.colorizer.infer import Colorizer, colorize, make_processor
+from gancore.batch import Processor, autocast, process_folder
+from gancore.data import BadImage, list_images, read_rgb
+from gancore.gan import build_generator
+
+
+@pytest.fixture(scope="module")
+def generator():
+    from gancore.config import config_from_dict
+    from tests.conftest import TINY
+
+    torch.manual_seed(0)
+    cfg = config_from_dict(TINY)
+    task, gen = build_generator(cfg)
+    return task, gen.eval().requires_grad_(False), cfg
+
+
+def test_smoke(generator, small_photos):
+    task, gen, cfg = generator
+    proc = make_processor(task, gen, cfg, "cpu")
+    assert isinstance(proc, Processor) and isinstance(proc, Colorizer)
+    path = list_images(small_photos)[0]
+    out = proc(proc.load(path))
+    rgb = read_rgb(path)
+    assert out.mode == "RGB" and out.size == (rgb.shape[1], rgb.shape[0])
+    assert np.array_equal(np.asarray(out), colorize(gen, cfg.data.size, rgb)), "the same as colorize()"
+
+
+def test_exception(generator, tmp_path):
+    task, gen, cfg = generator
+    bad = tmp_path / "bad.jpg"
+    bad.write_text("not a jpeg")
+    with pytest.raises(BadImage, match=r"bad\.jpg"):
+        make_processor(task, gen, cfg, "cpu").load(bad)
+
+
+def test_bf16_autocast_is_close_to_fp32(generator, small_photos):
+    task, gen, cfg = generator
+    proc = make_processor(task, gen, cfg, "cpu")
+    rgb = proc.load(list_images(small_photos)[1])
+    fp32 = np.asarray(proc(rgb)).astype(int)
+    with autocast("cpu", "bf16"):
+        bf16 = np.asarray(proc(rgb)).astype(int)
+    assert bf16.shape == fp32.shape
+    assert np.abs(bf16 - fp32).mean() < 2.0 and np.abs(bf16 - fp32).max() < 40, "bf16 chroma, fp32 colour maths"
+
+
+def test_folder(generator, small_photos, tmp_path):
+    task, gen, cfg = generator
+    report = process_folder(small_photos, tmp_path / "out", make_processor(task, gen, cfg, "cpu"), progress=False)
+    assert report.ok and len(report.done) == 6
+    for dst in report.done:
+        with Image.open(dst) as img:
+            assert img.mode == "RGB" and img.format == "PNG"
