@@ -50,8 +50,8 @@ def fill_crop(
     cond = task.make_condition(x, m)
     out = task.compose(cond, gen({"condition": cond}))[:, :, :sh, :sw]
     if f < 1:
-        out = F.interpolate(out, size=(h, w), mode="bicubic", align_corners=False)
-    return ((out[0].permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).cpu().numpy()
+        out = F.interpolate(out.float(), size=(h, w), mode="bicubic", align_corners=False)
+    return ((out[0].float().permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).cpu().numpy()
 
 
 def inpaint(task, gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE) -> np.ndarray:
@@ -117,27 +117,45 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def make_processor(task, gen, cfg, args: argparse.Namespace):
-    """For ``run``: input path -> filled PIL image (PNG when saved), its mask from MASKS or the policy."""
-    if args.max_side < MULTIPLE:
-        raise UserError(f"--max-side must be at least {MULTIPLE}, got {args.max_side}")
-    if args.masks is not None and not args.masks.is_dir():
-        raise UserError(f"mask folder not found: {args.masks}")
-    if args.mask_policy is not None and args.mask_policy not in MASK_POLICIES:
-        raise UserError(f"unknown mask policy '{args.mask_policy}' (valid: {', '.join(MASK_POLICIES.names())})")
-    in_dir = Path(args.input)
+class Inpainter:
+    """``run``'s processor, in the split form of ``gancore.batch.Processor``.
 
-    def process(path: Path) -> Image.Image:
-        img = to_rgb(open_image(path))
+    ``load`` (reader threads) decodes a file to RGB ``uint8 (H, W, 3)`` and finds its mask (a file
+    under ``masks`` with the same relative name, or one drawn by ``policy`` seeded by that name);
+    calling it on the pair (main thread) runs the model and returns the filled PIL image.
+    """
+
+    def __init__(
+        self, task, gen, in_dir: Path, masks: Path | None, policy: str | None, device="cpu", max_side=MAX_SIDE
+    ):
+        if max_side < MULTIPLE:
+            raise UserError(f"--max-side must be at least {MULTIPLE}, got {max_side}")
+        if masks is not None and not masks.is_dir():
+            raise UserError(f"mask folder not found: {masks}")
+        if policy is not None and policy not in MASK_POLICIES:
+            raise UserError(f"unknown mask policy '{policy}' (valid: {', '.join(MASK_POLICIES.names())})")
+        if (masks is None) == (policy is None):
+            raise UserError("give either --masks MASKS_DIR or --mask-policy NAME")
+        self.task, self.gen, self.in_dir, self.masks, self.policy = task, gen, Path(in_dir), masks, policy
+        self.device, self.max_side = device, max_side
+
+    def load(self, path: Path) -> tuple[np.ndarray, np.ndarray]:
+        img = to_rgb(open_image(path))  # raises BadImage for an unreadable file
         rgb = np.asarray(img)
-        if args.masks is not None:
-            mask_path = find_mask(args.masks, path.relative_to(in_dir))
+        rel = path.relative_to(self.in_dir)
+        if self.masks is not None:
+            mask_path = find_mask(self.masks, rel)
             if mask_path is None:
-                raise BadImage(f"{path}: no mask for it in {args.masks} (same name expected)")
-            hole = read_mask(mask_path, img.size)
-        else:
-            seed = zlib.crc32(str(path.relative_to(in_dir)).encode())
-            hole = draw_fixed(args.mask_policy, seed, rgb.shape[0], rgb.shape[1]).numpy()
-        return Image.fromarray(inpaint(task, gen, rgb, hole, args.device, args.max_side))
+                raise BadImage(f"{path}: no mask for it in {self.masks} (same name expected)")
+            return rgb, read_mask(mask_path, img.size)
+        seed = zlib.crc32(rel.as_posix().encode())
+        return rgb, draw_fixed(self.policy, seed, rgb.shape[0], rgb.shape[1]).numpy()
 
-    return process
+    def __call__(self, item: tuple[np.ndarray, np.ndarray]) -> Image.Image:
+        rgb, hole = item
+        return Image.fromarray(inpaint(self.task, self.gen, rgb, hole, self.device, self.max_side))
+
+
+def make_processor(task, gen, cfg, args: argparse.Namespace) -> Inpainter:
+    """For ``run``: the image's mask from ``--masks`` or ``--mask-policy``."""
+    return Inpainter(task, gen, args.input, args.masks, args.mask_policy, args.device, args.max_side)
