@@ -28,3 +28,16 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def random_generator(config: dict, seed: int = 0):
+    """``(task, generator, config)`` for a config dict: the generator randomly initialised, in eval mode."""
+    import torch
+
+    from gancore.config import config_from_dict
+    from gancore.gan import build_generator
+
+    torch.manual_seed(seed)
+    cfg = config_from_dict(config)
+    task, gen = build_generator(cfg)
+    return task, gen.eval(), cfg

@@ -8,7 +8,6 @@ photo: PSNR and SSIM in RGB, the mean chroma error in Lab units, and colourfulne
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import kornia
@@ -18,6 +17,7 @@ import torch
 from gancore.data import iter_rgb, require_images
 from gancore.errors import UserError
 from gancore.inference import load_generator
+from gancore.report import write_report
 
 from .infer import colorize
 from .task import lab_scaled_to_rgb, rgb_to_lab_scaled
@@ -68,7 +68,6 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
         print(f"{m:<8} {r['psnr']:>10.2f} {r['ssim']:>7.4f} {r['ab_error']:>9.2f} {r['colourfulness']:>14.1f}")
     print(f"{'photo':<8} {'':>10} {'':>7} {'':>9} {mean['photo']['colourfulness']:>14.1f}")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
         report = {
             "model": str(model),
             "data": str(data_dir),
@@ -76,5 +75,5 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "mean": mean,
             "failed": failed,
         }
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        write_report(args.json, report)
     return 1 if failed else 0

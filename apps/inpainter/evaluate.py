@@ -11,7 +11,6 @@ over images.
 from __future__ import annotations
 
 import argparse
-import json
 import zlib
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from PIL import Image
 from gancore.data import iter_rgb, require_images
 from gancore.errors import UserError
 from gancore.inference import load_generator
+from gancore.report import write_report
 
 from .infer import MAX_SIDE, inpaint
 from .masks import EVAL_SETS, draw_fixed
@@ -133,9 +133,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "per_image": per_image,
             "failed": failed,
         }
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"wrote {args.json}")
+        write_report(args.json, report)
     return 1 if failed else 0
 
 

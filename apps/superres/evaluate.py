@@ -9,7 +9,6 @@ cropped at the border (``metrics.py``), averaged over images.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from PIL import Image
 
 from gancore.data import iter_rgb, require_images
 from gancore.errors import UserError
+from gancore.report import write_report
 
 from .degrade import bicubic_resize
 from .infer import Upscaler, add_tile_arguments
@@ -103,9 +103,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "per_image": per_image,
             "failed": failed,
         }
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
-        print(f"wrote {args.json}")
+        write_report(args.json, report)
     return 1 if failed else 0
 
 

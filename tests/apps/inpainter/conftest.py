@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 
 import pytest
+
+from tests.helpers import random_generator
 
 TINY = {
     "task": {"type": "inpainter", "masks": {"type": "mix", "coverage": [0.1, 0.3]}},
@@ -44,21 +44,6 @@ def inp_dict() -> dict:
 
 
 @pytest.fixture
-def inp_config_file(tmp_path, inp_dict) -> Path:
-    path = tmp_path / "tiny-inpainter.json"
-    path.write_text(json.dumps(inp_dict))
-    return path
-
-
-@pytest.fixture
 def tiny_generator(inp_dict):
     """``(task, generator, config)``: the tiny generator, randomly initialised, in eval mode."""
-    import torch
-
-    from gancore.config import config_from_dict
-    from gancore.gan import build_generator
-
-    torch.manual_seed(0)
-    cfg = config_from_dict(inp_dict)
-    task, gen = build_generator(cfg)
-    return task, gen.eval(), cfg
+    return random_generator(inp_dict)

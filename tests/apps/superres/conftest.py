@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import random_generator
+
 TINY = {
     "task": {"type": "superres", "scale": 2},
     "generator": {
@@ -44,15 +46,7 @@ def sr_config_file(tmp_path, sr_dict) -> Path:
 @pytest.fixture
 def tiny_generator(sr_dict):
     """``(task, generator, config)``: the tiny x2 generator, randomly initialised (non-trivial output)."""
-    import torch
-
-    from gancore.config import config_from_dict
-    from gancore.gan import build_generator
-
-    torch.manual_seed(0)
-    cfg = config_from_dict(sr_dict)
-    task, gen = build_generator(cfg)
-    return task, gen.eval(), cfg
+    return random_generator(sr_dict)
 
 
 @pytest.fixture
