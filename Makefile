@@ -8,7 +8,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 7860
 
-.PHONY: install browser test demo lint format bench bench-toy2d constraints clean
+.PHONY: install browser test demo lint format bench bench-memory bench-toy2d constraints clean
 
 install: $(STAMP)  ## the virtual environment with every pinned package (idempotent)
 
@@ -29,7 +29,10 @@ test: install browser  ## every test, the browser test included
 demo: install  ## serve the colorizer demo with the shipped model
 	$(BIN)/python -m apps.colorizer demo --host $(HOST) --port $(PORT)
 
-bench: install  ## peak memory and time of a 6000 x 4000 x2 upscale (bench/results/superres_memory.json)
+bench: install  ## train and run throughput of every app vs the model alone (bench/results/throughput-<device>.json; ~5 min on 2 CPU cores)
+	$(BIN)/python bench/throughput.py
+
+bench-memory: install  ## peak memory and time of a 6000 x 4000 x2 upscale (bench/results/superres_memory.json)
 	$(BIN)/python bench/superres_memory.py
 
 bench-toy2d: install  ## the 2-D GAN sweep, every loss x trainer on the ring: bench/results/toy2d/{results.csv,table.md,png/}
