@@ -75,15 +75,27 @@ def to_rgb(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
+# ``open_image`` runs in `run`'s reader threads, where ``warnings.catch_warnings`` is not safe: the
+# decompression-bomb size check is done here instead, and Pillow's own warning silenced.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
 def open_image(path: str | Path) -> Image.Image:
-    """Open and fully decode ``path`` with EXIF orientation applied (mode unchanged)."""
+    """Open and fully decode ``path`` with EXIF orientation applied (mode unchanged).
+
+    Pictures over Pillow's ``Image.MAX_IMAGE_PIXELS`` (decompression-bomb guard) are refused before decoding.
+    """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                img.load()  # decode now: a truncated file fails here, not later
-                return ImageOps.exif_transpose(img)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombWarning, Image.DecompressionBombError) as err:
+        with Image.open(path) as img:
+            limit = Image.MAX_IMAGE_PIXELS
+            if limit is not None and img.width * img.height > limit:
+                raise BadImage(
+                    f"{path}: cannot read image ({img.width}x{img.height} is over the {limit} pixel limit "
+                    f"against decompression bombs)"
+                )
+            img.load()  # decode now: a truncated file fails here, not later
+            return ImageOps.exif_transpose(img)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
         raise BadImage(f"{path}: cannot read image ({err})") from None
 
 

@@ -93,3 +93,29 @@ def test_dataset_errors(tmp_path):
         PhotoFolder(tmp_path / "nope", 16)
     with pytest.raises(UserError, match="no images"):
         PhotoFolder(tmp_path, 16)
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # pytest re-enables it
+def test_pictures_over_the_pixel_limit_are_refused_in_any_thread(tmp_path, monkeypatch):
+    """The decompression-bomb guard holds in `run`'s reader threads (no warnings-state juggling)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from PIL import Image
+
+    from gancore.data import BadImage, open_image
+
+    big, small = tmp_path / "big.png", tmp_path / "small.png"
+    Image.new("RGB", (100, 100)).save(big)
+    Image.new("RGB", (20, 20)).save(small)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 5000)
+
+    def attempt(path):
+        try:
+            return open_image(path).size
+        except BadImage as err:
+            return str(err)
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(attempt, [big, small] * 8))
+    assert all("over the 5000 pixel limit" in r for r in results[::2])
+    assert all(r == (20, 20) for r in results[1::2])
