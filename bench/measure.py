@@ -23,6 +23,7 @@ its ceiling then includes decoding (noted in the row).
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import json
 import math
@@ -137,6 +138,8 @@ def bench_config(app, opts: Options):
     workers = cfg.data.workers if opts.workers is None else opts.workers
     cfg = cfg.replace("data", batch=batch, workers=workers)
     cfg = cfg.replace("train", steps=total, log_every=tick, sample_every=total, checkpoint_every=total)
+    if getattr(cfg.trainer.options, "pretrain_steps", 0):  # time the GAN steps, not a G-only warm-up phase
+        cfg = dataclasses.replace(cfg, trainer=cfg.trainer.replace(pretrain_steps=0))
     return config_from_dict(config_to_dict(cfg)), tick
 
 
@@ -200,13 +203,10 @@ def measure_train(name: str, device: str, opts: Options) -> dict:
 
     t_after = ceiling(opts.steps - first)
     t_ceiling = t_before + t_after
-    # the config's first steps may be a pixel-loss-only phase (ESRGAN's warm-up): cheaper steps
-    pretrain = getattr(cfg.trainer.options, "pretrain_steps", 0) >= cfg.train.steps
     return {
         "app": name,
         "phase": "train",
-        "setting": f"batch {b}, {cfg.data.size} px, {cfg.data.workers} workers"
-        + (", G-only warm-up" if pretrain else ""),
+        "setting": f"batch {b}, {cfg.data.size} px, {cfg.data.workers} workers",
         "batch": b,
         "size": cfg.data.size,
         "workers": cfg.data.workers,
