@@ -1,4 +1,5 @@
-"""``eval DATA_DIR``: the model against OpenCV's ``cv2.inpaint`` (Telea and Navier-Stokes).
+"""``eval DATA_DIR``: the model against OpenCV's ``cv2.inpaint`` (Telea and Navier-Stokes) and against
+the push-pull pyramid fill alone (the default model's first guess, so its learned part shows).
 
 Each image is resized (antialiased) so its shorter side is ``--size`` px (256 by default; never
 enlarged), then for each mask set (thin / medium / thick stroke masks, ``masks.EVAL_SETS``) a
@@ -25,10 +26,11 @@ from gancore.errors import UserError
 from gancore.inference import load_generator
 from gancore.report import write_report
 
+from .fill import pyramid_fill
 from .infer import MAX_SIDE, inpaint
 from .masks import EVAL_SETS, draw_fixed
 
-METHODS = ("model", "telea", "ns")
+METHODS = ("model", "pyramid", "telea", "ns")
 RADIUS = 3  # cv2.inpaint's neighbourhood radius (OpenCV's documentation uses 3)
 
 
@@ -56,6 +58,14 @@ def classical(rgb: np.ndarray, hole: np.ndarray, flag: int) -> np.ndarray:
     return cv2.inpaint(np.ascontiguousarray(rgb), hole.astype(np.uint8) * 255, RADIUS, flag)
 
 
+def pyramid(rgb: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """The push-pull fill alone (``fill.py``) on the whole image: RGB ``(H, W, 3)`` uint8 -> same."""
+    x = torch.from_numpy(np.array(rgb, dtype=np.float32)).permute(2, 0, 1)[None] / 255.0
+    known = torch.from_numpy(~hole)[None, None].float()
+    out = (pyramid_fill(x * known, known)[0].permute(1, 2, 0).clamp(0, 1) * 255.0 + 0.5).to(torch.uint8).numpy()
+    return np.where(hole[..., None], out, rgb)
+
+
 def score_image(task, gen, rgb: np.ndarray, name: str, sets: list[str], device: str) -> dict[str, dict]:
     """Scores of every method on one image for each mask set."""
     seed = zlib.crc32(name.encode())
@@ -64,6 +74,7 @@ def score_image(task, gen, rgb: np.ndarray, name: str, sets: list[str], device: 
         hole = draw_fixed(s, seed, *rgb.shape[:2]).numpy()
         outputs = {
             "model": inpaint(task, gen, rgb, hole, device, MAX_SIDE),
+            "pyramid": pyramid(rgb, hole),
             "telea": classical(rgb, hole, cv2.INPAINT_TELEA),
             "ns": classical(rgb, hole, cv2.INPAINT_NS),
         }
@@ -126,7 +137,8 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "data": str(data_dir),
             "size": args.size,
             "metric": "PSNR (RGB 0..255) and mean SSIM map (11x11 Gaussian) over hole pixels; mean over images",
-            "baselines": f"cv2.inpaint radius {RADIUS}: telea = INPAINT_TELEA, ns = INPAINT_NS",
+            "baselines": f"cv2.inpaint radius {RADIUS}: telea = INPAINT_TELEA, ns = INPAINT_NS; "
+            "pyramid = the push-pull fill alone (the default model's first guess), whole image",
             "mask_sets": {s: {"seed_base": EVAL_SETS[s][1], **vars_of(EVAL_SETS[s][0])} for s in sets},
             "images": len(per_image),
             "rows": rows,

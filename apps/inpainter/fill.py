@@ -2,11 +2,11 @@
 
 Push: the image times the known-pixel weight, and the weight, are blurred and halved
 (``kornia.geometry.transform.pyrdown``) until no level has a hole. Pull: from the coarsest level
-back up, each level keeps its own normalised value where it has support (weighted by it) and
-takes the upsampled coarser fill elsewhere. Known pixels come back exactly; holes get a smooth
-interpolation of their surroundings. With the default config the generator predicts a residual
-over this fill (as the upscaler does over bicubic), so an untrained network already fills holes
-about as well as ``cv2.inpaint``.
+back up, each level keeps its own normalised value where it has support (weighted by
+``min(1, GAIN x support)``) and takes the upsampled coarser fill elsewhere. Known pixels come
+back exactly; holes get a smooth interpolation of their surroundings. With the default config
+the generator predicts a residual over this fill (as the upscaler does over bicubic), so an
+untrained network already fills holes about as well as ``cv2.inpaint`` (eval's ``pyramid`` row).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from kornia.geometry.transform import pyrdown
 
 EPS = 1e-6
+GAIN = 32.0  # a level keeps its own value once 1/GAIN of its blurred support is known (1: plain weighting)
 
 
 def pyramid_fill(image: torch.Tensor, known: torch.Tensor) -> torch.Tensor:
@@ -30,6 +31,6 @@ def pyramid_fill(image: torch.Tensor, known: torch.Tensor) -> torch.Tensor:
     filled = values[-1] / weights[-1].clamp_min(EPS)
     for v, w in zip(reversed(values[:-1]), reversed(weights[:-1])):
         up = F.interpolate(filled, size=v.shape[-2:], mode="bilinear", align_corners=False)
-        support = torch.where(w > EPS, w.clamp(max=1.0), torch.zeros_like(w))
+        support = torch.where(w > EPS, (GAIN * w).clamp(max=1.0), torch.zeros_like(w))
         filled = v / w.clamp_min(EPS) * support + up * (1 - support)
     return filled

@@ -114,7 +114,7 @@ def test_eval_against_opencv(tmp_path, model, small_photos):
     assert r.returncode == 0, r.stderr
     data = json.loads(report.read_text())
     rows = {(row["masks"], row["method"]): row for row in data["rows"]}
-    assert set(rows) == {(s, m) for s in ("thin", "medium", "thick") for m in ("model", "telea", "ns")}
+    assert set(rows) == {(s, m) for s in ("thin", "medium", "thick") for m in ("model", "pyramid", "telea", "ns")}
     assert rows["thin", "telea"]["coverage"] < rows["medium", "telea"]["coverage"] < rows["thick", "telea"]["coverage"]
     for (s, m), row in rows.items():
         assert 5 < row["psnr"] < 60 and -1 <= row["ssim"] <= 1, (s, m, row)
