@@ -27,6 +27,7 @@ from .modes import Layers, join, split, upscale_alpha
 from .tiles import core_size, upscale_tiled
 
 TILE_OUT = 1024  # output pixels per tile side (context included): one tile's activations stay under 1 GB
+TILE_BATCH_CUDA = 4  # default tiles per forward pass on CUDA
 PAD = 16  # LR pixels of context: covers the default generators' receptive field (15 px)
 
 
@@ -38,21 +39,42 @@ def default_tile(scale: int, pad: int = PAD) -> int:
 class Upscaler:
     """A generator for images of any size, applied tile by tile (``tiles.py``)."""
 
-    def __init__(self, task, gen, cfg: Config, device: str = "cpu", tile: int | None = None, pad: int = PAD):
-        if (tile is not None and tile < 1) or pad < 0:
-            raise UserError(f"--tile must be at least 1 and --tile-pad at least 0, got {tile} and {pad}")
+    def __init__(
+        self,
+        task,
+        gen,
+        cfg: Config,
+        device: str = "cpu",
+        tile: int | None = None,
+        pad: int = PAD,
+        tile_batch: int | None = None,
+    ):
+        if (tile is not None and tile < 1) or pad < 0 or (tile_batch is not None and tile_batch < 1):
+            raise UserError(
+                f"--tile and --tile-batch must be at least 1 and --tile-pad at least 0, "
+                f"got {tile}, {tile_batch} and {pad}"
+            )
         self.task, self.cfg, self.device = task, cfg, device
+        # tiles per forward pass: one on the CPU (memory stays one tile's), several keep a GPU busy
+        self.tile_batch = tile_batch or (TILE_BATCH_CUDA if torch.device(device).type == "cuda" else 1)
         self.scale: int = task.scale
         self.tile, self.pad = tile or default_tile(self.scale, pad), pad
         self._weights = gen.state_dict()
         self._nets: dict[int, torch.nn.Module] = {}
 
     @classmethod
-    def load(cls, model: str | Path, device: str = "cpu", tile: int | None = None, pad: int = PAD) -> Upscaler:
+    def load(
+        cls,
+        model: str | Path,
+        device: str = "cpu",
+        tile: int | None = None,
+        pad: int = PAD,
+        tile_batch: int | None = None,
+    ) -> Upscaler:
         task, gen, cfg = load_generator(model, device)
         if getattr(task, "name", "") != "superres":
             raise UserError(f"{model}: is a {cfg.task.type} model, not a superres one")
-        return cls(task, gen, cfg, device, tile, pad)
+        return cls(task, gen, cfg, device, tile, pad, tile_batch)
 
     def _net(self, side: int) -> torch.nn.Module:
         """The generator built for LR inputs ``side`` x ``side`` (cached: one per tile size)."""
@@ -85,7 +107,7 @@ class Upscaler:
         def forward(x: torch.Tensor) -> torch.Tensor:
             return self.task.compose(x, net({"condition": x}))
 
-        return upscale_tiled(image, forward, self.scale, self.tile, self.pad, scale, self.device)
+        return upscale_tiled(image, forward, self.scale, self.tile, self.pad, scale, self.device, self.tile_batch)
 
     def upscale(self, img: Image.Image, scale: int | None = None) -> Image.Image:
         """Any PIL image -> upscaled PIL image (alpha bicubic; gray, 16-bit kept; palette -> RGB(A))."""
@@ -111,6 +133,11 @@ def add_tile_arguments(p: argparse.ArgumentParser) -> None:
         help=f"tile side in input pixels (default: {TILE_OUT} / scale - 2 x tile-pad, so tiles come out {TILE_OUT} px)",
     )
     p.add_argument("--tile-pad", type=int, default=PAD, help=f"context around each tile, input pixels (default {PAD})")
+    p.add_argument(
+        "--tile-batch",
+        type=int,
+        help=f"tiles per forward pass (default: 1 on the CPU, {TILE_BATCH_CUDA} on CUDA; memory grows with it)",
+    )
 
 
 class FolderUpscaler:
@@ -136,4 +163,5 @@ def make_processor(task, gen, cfg: Config, args: argparse.Namespace) -> FolderUp
     """For ``run``: a ``FolderUpscaler`` with the command line's tiles and factor."""
     if getattr(task, "name", "") != "superres":
         raise UserError(f"the model is a {cfg.task.type} model, not a superres one")
-    return FolderUpscaler(Upscaler(task, gen, cfg, args.device, args.tile, args.tile_pad), args.scale)
+    up = Upscaler(task, gen, cfg, args.device, args.tile, args.tile_pad, getattr(args, "tile_batch", None))
+    return FolderUpscaler(up, args.scale)

@@ -42,6 +42,7 @@ def upscale_tiled(
     pad: int = 16,  # context around each core, LR pixels; at least the receptive field radius
     out_scale: int | None = None,  # the output's factor (<= scale); each tile is resampled (area)
     device: torch.device | str = "cpu",
+    batch: int = 1,  # tiles per forward pass (more keeps a GPU busy; memory grows with it)
 ) -> np.ndarray:
     """``(H, W, C)`` -> ``(H * out_scale, W * out_scale, C)``, same dtype. Gray goes in as R = G = B."""
     if image.ndim != 3 or image.shape[2] not in (1, 3):
@@ -54,17 +55,18 @@ def upscale_tiled(
     # mirror the border: `pad` of context, and the last row / column of cores filled up
     padded = np.pad(image, ((pad, ny * core - h + pad), (pad, nx * core - w + pad), (0, 0)), mode="symmetric")
     out = np.empty((h * out_scale, w * out_scale, c), image.dtype)
-    for i in range(ny):
-        for j in range(nx):
-            y0, x0 = i * core, j * core
-            window = padded[y0 : y0 + core + 2 * pad, x0 : x0 + core + 2 * pad]  # (n, n, C)
-            x = torch.from_numpy(window.astype(np.float32)).to(device).permute(2, 0, 1)[None]
-            x = (x * (2.0 / top) - 1.0).expand(1, 3, -1, -1)  # (1, 3, n, n) in [-1, 1]
-            with torch.no_grad():
-                y = net(x)  # (1, 3, n * scale, n * scale)
+    cores = [(i * core, j * core) for i in range(ny) for j in range(nx)]
+    for k in range(0, len(cores), batch):  # `batch` tiles per forward pass (all have the same size)
+        group = cores[k : k + batch]
+        windows = [padded[y0 : y0 + core + 2 * pad, x0 : x0 + core + 2 * pad] for y0, x0 in group]  # (n, n, C)
+        x = torch.from_numpy(np.stack(windows).astype(np.float32)).to(device).permute(0, 3, 1, 2)
+        x = (x * (2.0 / top) - 1.0).expand(-1, 3, -1, -1)  # (b, 3, n, n) in [-1, 1]
+        with torch.no_grad():
+            ys_ = net(x)  # (b, 3, n * scale, n * scale)
+        for (y0, x0), y in zip(group, ys_):
             # keep the core, then the part of it inside the image
             kh, kw = min(core, h - y0), min(core, w - x0)
-            y = y[0, :, pad * scale : (pad + kh) * scale, pad * scale : (pad + kw) * scale]
+            y = y[:, pad * scale : (pad + kh) * scale, pad * scale : (pad + kw) * scale]
             y = y.mean(0, keepdim=True) if c == 1 else y  # gray: the mean of the three outputs
             rgb = ((y.permute(1, 2, 0).float().cpu().numpy() + 1.0) * (top / 2.0)).clip(0, top)
             if out_scale != scale:  # box-filter down to the asked factor (exact across tile edges)

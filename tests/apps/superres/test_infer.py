@@ -34,6 +34,14 @@ def test_tiled_equals_whole_image(tiny_generator, upscaler, photo):
     )
 
 
+def test_batched_tiles_equal_one_at_a_time(tiny_generator, upscaler, photo):
+    """``--tile-batch``: several tiles per forward pass (a partial last batch included), same pixels."""
+    batched = Upscaler(*tiny_generator, tile=16, pad=PAD, tile_batch=5).upscale_array(photo)
+    assert np.array_equal(batched, upscaler.upscale_array(photo))
+    with pytest.raises(UserError, match="--tile-batch"):
+        Upscaler(*tiny_generator, tile=16, pad=PAD, tile_batch=0)
+
+
 def test_tiles_match_a_plain_network_call_inside(tiny_generator, upscaler, photo):
     crop = np.ascontiguousarray(photo[:40, :40])
     task, gen, cfg = tiny_generator
