@@ -26,12 +26,13 @@ from gancore.errors import UserError
 from gancore.inference import load_generator
 from gancore.report import write_report
 
-from .fill import pyramid_fill
 from .infer import MAX_SIDE, inpaint
 from .masks import EVAL_SETS, draw_fixed
+from .task import InpainterTask
 
 METHODS = ("model", "pyramid", "telea", "ns")
 RADIUS = 3  # cv2.inpaint's neighbourhood radius (OpenCV's documentation uses 3)
+FILL_ONLY = InpainterTask(InpainterTask.Options(fill="pyramid", residual=True))  # for the `pyramid` row
 
 
 def hole_scores(out: np.ndarray, ref: np.ndarray, hole: np.ndarray) -> dict[str, float]:
@@ -58,12 +59,15 @@ def classical(rgb: np.ndarray, hole: np.ndarray, flag: int) -> np.ndarray:
     return cv2.inpaint(np.ascontiguousarray(rgb), hole.astype(np.uint8) * 255, RADIUS, flag)
 
 
+def _no_residual(inputs: dict) -> torch.Tensor:
+    """A stand-in generator whose residual is 0: the composite is then the push-pull fill itself."""
+    cond = inputs["condition"]
+    return torch.zeros_like(cond[:, :3])
+
+
 def pyramid(rgb: np.ndarray, hole: np.ndarray) -> np.ndarray:
-    """The push-pull fill alone (``fill.py``) on the whole image: RGB ``(H, W, 3)`` uint8 -> same."""
-    x = torch.from_numpy(np.array(rgb, dtype=np.float32)).permute(2, 0, 1)[None] / 255.0
-    known = torch.from_numpy(~hole)[None, None].float()
-    out = (pyramid_fill(x * known, known)[0].permute(1, 2, 0).clamp(0, 1) * 255.0 + 0.5).to(torch.uint8).numpy()
-    return np.where(hole[..., None], out, rgb)
+    """The push-pull fill alone, through the model's own crop pipeline: RGB ``(H, W, 3)`` uint8 -> same."""
+    return inpaint(FILL_ONLY, _no_residual, rgb, hole, "cpu", MAX_SIDE)
 
 
 def score_image(task, gen, rgb: np.ndarray, name: str, sets: list[str], device: str) -> dict[str, dict]:
@@ -138,7 +142,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "size": args.size,
             "metric": "PSNR (RGB 0..255) and mean SSIM map (11x11 Gaussian) over hole pixels; mean over images",
             "baselines": f"cv2.inpaint radius {RADIUS}: telea = INPAINT_TELEA, ns = INPAINT_NS; "
-            "pyramid = the push-pull fill alone (the default model's first guess), whole image",
+            "pyramid = the push-pull fill alone (the default model's first guess), same crops as the model",
             "mask_sets": {s: {"seed_base": EVAL_SETS[s][1], **vars_of(EVAL_SETS[s][0])} for s in sets},
             "images": len(per_image),
             "rows": rows,
