@@ -13,6 +13,7 @@ The CLI only builds a config and calls the engine; a ``UserError`` is printed on
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shutil
 import sys
@@ -26,6 +27,21 @@ from .config import Config, config_from_dict, config_to_dict, load_config
 from .errors import UserError
 from .inference import load_generator
 from .inspect import describe
+
+
+def lazy(target: str) -> Callable[..., Any]:
+    """``"package.module:function"`` as a callable that imports its module on the first call.
+
+    Apps name their parts this way, so ``--help`` and ``train`` never import gradio or an
+    evaluation stack they do not use.
+    """
+    module, _, name = target.partition(":")
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = f"lazy({target})"
+    return call
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,6 @@ class Colorizer:
         return Image.fromarray(colorize(self.gen, self.size, rgb, self.device))
 
 
-def make_processor(task, gen, cfg, device: str) -> Colorizer:
-    """For ``run``: a ``Colorizer`` at the model's training size."""
-    return Colorizer(gen, cfg.data.size, device)
+def make_processor(task, gen, cfg, args) -> Colorizer:
+    """For ``run``: a ``Colorizer`` at the model's training size, on ``args.device``."""
+    return Colorizer(gen, cfg.data.size, args.device)

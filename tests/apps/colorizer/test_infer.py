@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from argparse import Namespace
+
 import numpy as np
 import pytest
 import torch
@@ -26,7 +28,7 @@ def generator():
 
 def test_smoke(generator, small_photos):
     task, gen, cfg = generator
-    proc = make_processor(task, gen, cfg, "cpu")
+    proc = make_processor(task, gen, cfg, Namespace(device="cpu"))
     assert isinstance(proc, Processor) and isinstance(proc, Colorizer)
     path = list_images(small_photos)[0]
     out = proc(proc.load(path))
@@ -40,12 +42,12 @@ def test_exception(generator, tmp_path):
     bad = tmp_path / "bad.jpg"
     bad.write_text("not a jpeg")
     with pytest.raises(BadImage, match=r"bad\.jpg"):
-        make_processor(task, gen, cfg, "cpu").load(bad)
+        make_processor(task, gen, cfg, Namespace(device="cpu")).load(bad)
 
 
 def test_bf16_autocast_is_close_to_fp32(generator, small_photos):
     task, gen, cfg = generator
-    proc = make_processor(task, gen, cfg, "cpu")
+    proc = make_processor(task, gen, cfg, Namespace(device="cpu"))
     rgb = proc.load(list_images(small_photos)[1])
     fp32 = np.asarray(proc(rgb)).astype(int)
     with autocast("cpu", "bf16"):
@@ -56,7 +58,9 @@ def test_bf16_autocast_is_close_to_fp32(generator, small_photos):
 
 def test_folder(generator, small_photos, tmp_path):
     task, gen, cfg = generator
-    report = process_folder(small_photos, tmp_path / "out", make_processor(task, gen, cfg, "cpu"), progress=False)
+    report = process_folder(
+        small_photos, tmp_path / "out", make_processor(task, gen, cfg, Namespace(device="cpu")), progress=False
+    )
     assert report.ok and len(report.done) == 6
     for dst in report.done:
         with Image.open(dst) as img:
