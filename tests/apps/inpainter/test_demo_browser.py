@@ -29,6 +29,14 @@ def demo_url(tmp_path):
         yield url
 
 
+def upload_photo(page, photo) -> None:
+    """Put ``photo`` into the editor and wait until the editor shows it (under load that takes a while)."""
+    page.locator("#editor input[type=file]").first.set_input_files(photo)
+    expect(page.locator("#editor").get_by_text("Upload an image or select the draw tool")).to_be_hidden(timeout=60_000)
+    expect(page.locator("#editor canvas").last).to_be_visible(timeout=30_000)
+    page.wait_for_timeout(1000)  # the editor draws the photo before it takes strokes
+
+
 def fill_and_read(page) -> tuple[Image.Image, str]:
     page.locator("#fill-button").click()
     result = page.locator("#output-image img")
@@ -45,11 +53,8 @@ def test_paint_a_stroke_and_fill_it(demo_url, tmp_path):
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(demo_url)
-        page.locator("#editor input[type=file]").first.set_input_files(photo)
-        canvas = page.locator("#editor canvas").last
-        expect(canvas).to_be_visible(timeout=30_000)
-        page.wait_for_timeout(1500)  # the editor draws the photo before it takes strokes
-        box = canvas.bounding_box()
+        upload_photo(page, photo)
+        box = page.locator("#editor canvas").last.bounding_box()
         x, y = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.5
         page.mouse.move(x, y)
         page.mouse.down()
@@ -78,8 +83,7 @@ def test_upload_a_mask_and_fill_it(demo_url, tmp_path):
     with chromium() as browser:
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         page.goto(demo_url)
-        page.locator("#editor input[type=file]").first.set_input_files(photo)
-        expect(page.locator("#editor canvas").last).to_be_visible(timeout=30_000)
+        upload_photo(page, photo)
         page.locator("#mask-image input[type=file]").set_input_files(mask)
         expect(page.locator("#mask-image img")).to_have_attribute("src", re.compile(r"mask\.png$"), timeout=30_000)
         out, info = fill_and_read(page)
