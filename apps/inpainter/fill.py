@@ -22,15 +22,19 @@ GAIN = 32.0  # a level keeps its own value once 1/GAIN of its blurred support is
 def pyramid_fill(image: torch.Tensor, known: torch.Tensor) -> torch.Tensor:
     """``image`` ``(B, C, H, W)``, ``known`` ``(B, 1, H, W)`` in {0, 1} -> ``(B, C, H, W)``, holes filled.
 
-    Where ``known`` is 1 the result is ``image`` exactly; an image with no known pixel comes back 0.
+    Where ``known`` is 1 the result is ``image`` exactly; where a hole covers everything down to
+    the coarsest level (a fully masked image) the result is 0. No host sync: the levels depend
+    on the size alone, and the pull restarts (plain normalised value) at every level that has no
+    hole in the batch, so the result is the one of stopping the push at the first such level.
     """
     values, weights = [image * known], [known]
-    while min(values[-1].shape[-2:]) > 1 and bool((weights[-1] <= EPS).any()):
+    while min(values[-1].shape[-2:]) >= 3:  # pyrdown's 5-tap reflect padding needs 3 pixels
         values.append(pyrdown(values[-1]))
         weights.append(pyrdown(weights[-1]))
     filled = values[-1] / weights[-1].clamp_min(EPS)
     for v, w in zip(reversed(values[:-1]), reversed(weights[:-1])):
+        plain = v / w.clamp_min(EPS)
         up = F.interpolate(filled, size=v.shape[-2:], mode="bilinear", align_corners=False)
         support = torch.where(w > EPS, (GAIN * w).clamp(max=1.0), torch.zeros_like(w))
-        filled = v / w.clamp_min(EPS) * support + up * (1 - support)
+        filled = torch.where((w > EPS).all(), plain, plain * support + up * (1 - support))
     return filled

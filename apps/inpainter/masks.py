@@ -159,13 +159,15 @@ class Mix(Policy):
     """Each mask is strokes (50 %), rectangles (25 %) or large (25 %)."""
 
     def shapes(self, n, h, w, device, generator):
-        u = torch.rand(n, device=device, generator=generator)
+        # the kinds are drawn on the host, so picking the rows of a kind never waits for the device
+        host = generator if generator is None or generator.device.type == "cpu" else None
+        u = torch.rand(n, generator=host)
         kind = (u >= 0.5).long() + (u >= 0.75).long()  # 0 strokes, 1 rectangles, 2 large
         out = torch.zeros(n, self.o.shapes, h * w, dtype=torch.bool, device=device)
         for i, P in enumerate((Strokes, Rectangles, Large)):
             rows = (kind == i).nonzero().flatten()  # only the rows of this kind are drawn
             if len(rows):
-                out[rows] = P(self.o).shapes(len(rows), h, w, device, generator)
+                out[rows.to(device)] = P(self.o).shapes(len(rows), h, w, device, generator)
         return out
 
 

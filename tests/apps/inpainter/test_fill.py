@@ -36,3 +36,10 @@ def test_a_ramp_is_interpolated_not_flattened():
     assert abs(band[0] - ramp[0, 0, 32, 23]) < 0.03 and abs(band[-1] - ramp[0, 0, 32, 40]) < 0.03, (
         "no seam at the edges"
     )
+
+
+def test_a_fully_masked_or_tiny_image_does_not_break_the_pyramid():
+    """A hole that survives down to the coarsest level (everything masked) comes back 0, no error."""
+    for h, w in [(64, 96), (5, 7), (2, 2)]:
+        out = pyramid_fill(torch.zeros(2, 3, h, w), torch.zeros(2, 1, h, w))
+        assert out.shape == (2, 3, h, w) and torch.equal(out, torch.zeros_like(out))

@@ -55,6 +55,12 @@ def test_big_crops_are_worked_at_max_side(tiny_generator):
     assert np.array_equal(out[~hole], rgb[~hole])
 
 
+def test_a_hole_over_the_whole_photo_is_filled(tiny_generator):
+    task, gen, _ = tiny_generator
+    out = inpaint(task, gen, photo(60, 80), np.ones((60, 80), dtype=bool))
+    assert out.shape == (60, 80, 3) and out.dtype == np.uint8
+
+
 def test_fill_crop_pads_odd_sizes(tiny_generator):
     task, gen, _ = tiny_generator
     hole = np.zeros((37, 53), dtype=bool)
