@@ -28,7 +28,6 @@ import importlib
 import json
 import math
 import os
-import resource
 import shutil
 import time
 from dataclasses import dataclass
@@ -36,6 +35,8 @@ from pathlib import Path
 
 import torch
 from PIL import Image
+
+from bench.memory import hwm_mb, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 PHOTOS = ROOT / "assets" / "photos"
@@ -102,13 +103,8 @@ def peak_mb(dev: torch.device) -> float:
     """Peak memory since ``reset_peak``: CUDA allocations on a GPU, else resident memory (MB)."""
     if dev.type == "cuda":
         return torch.cuda.max_memory_allocated(dev) / 2**20
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    hwm = hwm_mb()
+    return hwm if hwm is not None else rss_mb()
 
 
 def copy_photos(dst: Path, count: int | None = None, side: int | None = None) -> list[Path]:

@@ -28,21 +28,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def rss_mb() -> float:
-    """This process's peak resident set size so far, MB (``ru_maxrss`` is in KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def hwm_mb() -> float | None:
-    """The kernel's peak RSS of this address space (``VmHWM``), MB; None where /proc is missing."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return None
+from bench.memory import hwm_mb, rss_mb  # noqa: E402  (after the path is set)
 
 
 def cpu_s() -> float:
