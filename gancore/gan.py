@@ -52,6 +52,12 @@ class GAN:
             )
         return (self.inference_generator if ema else self.generator)(inputs)
 
+    def prediction(self, condition: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
+        """G's whole-image guess before ``compose`` keeps any pixels: the task's optional ``prediction``
+        (the inpainter adds its residual to the first fill), else the raw ``output`` itself."""
+        prediction = getattr(self.task, "prediction", None)
+        return prediction(condition, output) if prediction is not None else output
+
     def compose(self, condition: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
         """The task's optional ``compose`` (superres: residual + bicubic; inpainter: keep the known pixels)."""
         compose = getattr(self.task, "compose", None)

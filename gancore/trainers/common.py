@@ -180,13 +180,10 @@ class GANTrainer:
 
     def reconstruction(self, pair: Pair, fake: torch.Tensor, raw: torch.Tensor | None = None) -> torch.Tensor:
         """The configured reconstruction term; a masked one also gets the raw output and the task's hole mask."""
-        rec, task = self.gan.reconstruction, self.gan.task
+        rec = self.gan.reconstruction
         if getattr(rec, "uses_mask", False):
-            if raw is None:
-                raw = fake
-            elif hasattr(task, "prediction"):  # e.g. a residual: G's whole-image guess, before compose
-                raw = task.prediction(pair.condition, raw)
-            return rec(fake, pair.target, raw=raw, hole=task.hole(pair.condition))
+            whole = fake if raw is None else self.gan.prediction(pair.condition, raw)
+            return rec(fake, pair.target, raw=whole, hole=self.gan.task.hole(pair.condition))
         return rec(fake, pair.target)
 
     def judge_features(self, condition, image, kind: str) -> tuple[torch.Tensor, list[torch.Tensor]]:
