@@ -8,7 +8,7 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 7860
 
-.PHONY: install browser test demo lint format bench bench-memory bench-toy2d constraints clean
+.PHONY: install browser test demo photos eval lint format bench bench-memory bench-toy2d constraints clean
 
 install: $(STAMP)  ## the virtual environment with every pinned package (idempotent)
 
@@ -28,6 +28,13 @@ test: install browser  ## every test, the browser test included
 
 demo: install  ## serve the colorizer demo with the shipped model
 	$(BIN)/python -m apps.colorizer demo --host $(HOST) --port $(PORT)
+
+photos: install  ## the training photos: Debian packages -> data/photos (+ LICENSES.md), data/train (those + assets/photos)
+	$(BIN)/python -m photoset build --out data/photos --debs data/debs
+	rm -rf data/train && mkdir -p data/train && cd data/train && ln -s ../photos/*.jpg ../../assets/photos/*.jpg .
+
+eval: install  ## every shipped model vs its classical baselines on assets/eval: eval/RESULTS.md, JSON, sheets (~3 min)
+	$(BIN)/python -m apps eval
 
 bench: install  ## train and run throughput of every app vs the model alone (bench/results/throughput-<device>.json; ~5 min on 2 CPU cores)
 	$(BIN)/python bench/throughput.py

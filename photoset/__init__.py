@@ -1,0 +1,1 @@
+"""Builds the project's training photo set from Debian packages (``make photos``)."""

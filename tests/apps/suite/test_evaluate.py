@@ -1,0 +1,51 @@
+"""``python -m apps eval``: every shipped model scored on a folder, tables, JSON and sheets written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from PIL import Image
+
+from apps.suite.models import shipped
+from apps.suite.sheets import SHEET_PHOTOS
+from tests.helpers import ROOT
+
+
+def test_scores_every_shipped_model_and_writes_tables_json_and_sheets(tmp_path):
+    data = tmp_path / "eval"
+    data.mkdir()
+    for name in (*SHEET_PHOTOS[:2], "lxqt-fog.jpg"):  # two sheet photos, one other; small for speed
+        with Image.open(ROOT / "assets" / "eval" / name) as im:
+            im.convert("RGB").resize((im.width * 320 // im.height, 320)).save(data / name, quality=95)
+    out = tmp_path / "report"
+    proc = subprocess.run([sys.executable, "-m", "apps", "eval", "--data", str(data), "--out", str(out)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=900)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    keys = [m.key for m in shipped()]
+    assert {"colorizer", "inpainter", "superres-x4"} <= set(keys)
+    results = json.loads((out / "results.json").read_text())
+    assert list(results) == keys
+    md = (out / "RESULTS.md").read_text()
+    for key in keys:
+        report = results[key]
+        assert report["images"] == 3 and not report["failed"]
+        assert f"## {key}" in md
+        with Image.open(out / report["sheet"]) as sheet:
+            assert sheet.height > 2 * 200  # one row per sheet photo found (two here)
+    col = results["colorizer"]["mean"]
+    assert f"| model | {col['model']['psnr']:.2f} |" in md  # the table shows the JSON's numbers
+    assert f"{col['model']['psnr'] - col['gray']['psnr']:+.2f} dB" in md
+    sr = results["superres-x4"]
+    assert f"| bicubic | {sr['rows'][1]['psnr_y']:.3f} |" in md
+    inp = {(r["masks"], r["method"]) for r in results["inpainter"]["rows"]}
+    assert inp == {(s, m) for s in ("thin", "medium", "thick") for m in ("model", "pyramid", "telea", "ns")}
+
+
+def test_unknown_verb_and_unknown_model_are_one_line_errors(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "apps", "evl"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 2 and "unknown verb 'evl'" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "apps", "eval", "--model", "nope", "--out", str(tmp_path)],
+                          capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    assert proc.returncode == 2 and proc.stderr.strip() == "error: no shipped model matches ['nope']"
