@@ -96,6 +96,8 @@ class DataConfig:
     workers: int = 2  # DataLoader worker processes; 0 decodes in the main process
     scale_min: float = 0.5  # before cropping, images are resized so their short side is
     # between `size` and `size / scale_min` (random), so crops see whole scenes, not just texture
+    upscale: bool = True  # false: an image is never enlarged before cropping (the short side drawn is capped
+    # at the image's own, but not below `size`), so super-resolution targets keep their real detail
     cache: Literal["auto"] | bool = "auto"  # decode every image once, downscaled to the largest size a crop
     # uses, and keep it in memory (uint8); "auto": when that takes under about 1 GB
 

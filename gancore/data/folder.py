@@ -29,7 +29,8 @@ class PhotoFolder(Dataset):
     """Random ``size`` x ``size`` crops of the images under ``root``, as ``(3, size, size)`` in [-1, 1].
 
     Before cropping an image is resized (antialiased) so its short side is random in
-    ``[size, size / scale_min]``; half the crops are flipped left-right. A file that cannot be
+    ``[size, size / scale_min]`` (with ``upscale=False`` never above its own short side, unless that
+    is below ``size``); half the crops are flipped left-right. A file that cannot be
     decoded is reported (in the item's ``"bad"`` field) and replaced by the next good one.
 
     ``cache``: decode every file once, now, into a ``DecodedCache`` (short sides at most
@@ -37,10 +38,18 @@ class PhotoFolder(Dataset):
     dataset before the DataLoader starts its workers, so they share the cache.
     """
 
-    def __init__(self, root: str | Path, size: int, seed: int = 0, scale_min: float = 0.5, cache: bool | str = False):
+    def __init__(
+        self,
+        root: str | Path,
+        size: int,
+        seed: int = 0,
+        scale_min: float = 0.5,
+        cache: bool | str = False,
+        upscale: bool = True,
+    ):
         self.root = Path(root)
         self.files = require_images(self.root)
-        self.size, self.seed, self.scale_min = size, seed, scale_min
+        self.size, self.seed, self.scale_min, self.upscale = size, seed, scale_min, upscale
         max_short = size / scale_min  # the largest short side a crop resizes to
         if cache == "auto":
             cache = estimate_bytes(self.files, max_short) <= AUTO_LIMIT_BYTES
@@ -63,6 +72,8 @@ class PhotoFolder(Dataset):
         its cached, downscaled copy (the crop's geometry follows the file, so both agree)."""
         w, h = full or img.size
         short = rng.uniform(self.size, self.size / self.scale_min)
+        if not self.upscale:
+            short = max(self.size, min(short, w, h))
         scale = short / min(w, h)
         nw, nh = max(self.size, round(w * scale)), max(self.size, round(h * scale))
         img = img.resize((nw, nh), Image.Resampling.BICUBIC, reducing_gap=3.0)

@@ -115,7 +115,9 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
 
     # data: global positions; rank r reads start + r, start + r + w, ... so a step's w batches
     # together are what one process with batch w * b would read, and a resume continues exactly
-    data = PhotoFolder(data_dir, cfg.data.size, cfg.train.seed, cfg.data.scale_min, cache=cfg.data.cache)
+    data = PhotoFolder(
+        data_dir, cfg.data.size, cfg.train.seed, cfg.data.scale_min, cache=cfg.data.cache, upscale=cfg.data.upscale
+    )
     loader = DataLoader(
         data,
         batch_size=b,

@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (registration)
     norm,
     resample,
     residual,
+    rrdb,
     shape,
     sources,
     style,

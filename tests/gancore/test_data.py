@@ -119,3 +119,21 @@ def test_pictures_over_the_pixel_limit_are_refused_in_any_thread(tmp_path, monke
         results = list(pool.map(attempt, [big, small] * 8))
     assert all("over the 5000 pixel limit" in r for r in results[::2])
     assert all(r == (20, 20) for r in results[1::2])
+
+
+@pytest.mark.parametrize("cache", [False, True])
+def test_upscale_false_never_enlarges_so_crops_keep_the_files_own_pixels(tmp_path, cache):
+    """Pixels encode their position (R = x, G = y): a crop of the un-resized file steps by exactly 1."""
+    x, y = np.meshgrid(np.arange(200), np.arange(150))
+    Image.fromarray(np.stack([x, y, np.zeros_like(x)], -1).astype(np.uint8)).save(tmp_path / "ramp.png")
+
+    def exact(t: torch.Tensor) -> bool:
+        arr = np.rint((t.numpy() + 1) * 127.5).astype(int)
+        return bool(np.all(np.abs(np.diff(arr[0], axis=1)) == 1) and np.all(np.diff(arr[1], axis=0) == 1))
+
+    # short sides are drawn in [64, 6400]: almost always above the file's 150 px
+    never = PhotoFolder(tmp_path, 64, seed=0, scale_min=0.01, cache=cache, upscale=False)
+    always = PhotoFolder(tmp_path, 64, seed=0, scale_min=0.01, cache=cache)
+    kept = [exact(never[g]["image"]) for g in range(20)]
+    assert sum(kept) >= 18  # the rare draw under 150 px is a real downscale
+    assert not any(exact(always[g]["image"]) for g in range(20))  # enlarged: neighbours no longer step by 1

@@ -70,6 +70,7 @@ CASES = {
     "add": A("add inp", IMG + VEC, same, "add"),
     "mul": A("mul self (conv 2 filter=1)", [(2, 8, 8), (2, 5, 7)], same, "mul self (conv 3 filter=1)"),
     "residual": A("residual 2 norm=pixel_norm", IMG, same, "residual 2 norm=fancy"),
+    "rrdb": A("rrdb 2 growth=4", IMG, same, "rrdb 1 scale=0"),
     # normalisation
     "batch_norm": A("batch_norm", IMG + VEC, same, "batch_norm momentum=fast"),
     "instance_norm": A("instance_norm affine=true", IMG, same, "instance_norm affine=maybe"),

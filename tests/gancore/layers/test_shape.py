@@ -97,3 +97,23 @@ def test_exception(text, needle):
 def test_instance_norm_needs_more_than_a_pixel():
     with pytest.raises(ConfigError, match=r"instance norm needs more than one pixel, got \(8,\)"):
         build_network("g", ["linear 8", "instance_norm"], {"x": (4, 8, 8)}, "x")
+
+
+def test_rrdb_is_esrgans_block_dense_inputs_and_scaled_residuals():
+    net = build_network("g", ["rrdb 2 growth=8 scale=0.2"], {"x": (6, 9, 7)}, "x")
+    blocks = list(net.modules())
+    rrdbs = [m for m in blocks if type(m).__name__ == "RRDB"]
+    dense = [m for m in blocks if type(m).__name__ == "DenseBlock"]
+    assert len(rrdbs) == 2 and len(dense) == 6  # three dense blocks per RRDB
+    convs = dense[0].convs
+    assert [c.in_channels for c in convs] == [6, 14, 22, 30, 38]  # input + 8 more per earlier conv
+    assert [c.out_channels for c in convs] == [8, 8, 8, 8, 6]
+    # with the last conv of every dense block at zero, each dense block is the identity, so an RRDB
+    # is x + 0.2 * x (ESRGAN's outer residual scales the chain's output, not a residual of it)
+    for block in dense:
+        torch.nn.init.zeros_(block.convs[-1].weight)
+        torch.nn.init.zeros_(block.convs[-1].bias)
+    x = torch.randn(2, 6, 9, 7)
+    assert torch.allclose(net({"x": x}), 1.2 * 1.2 * x)
+    torch.nn.init.constant_(dense[-1].convs[-1].bias, 1.0)  # the last dense block adds 0.2 * 1, scaled by 0.2
+    assert torch.allclose(net({"x": x}), 1.44 * x + 0.2 * 0.2, atol=1e-6)
