@@ -245,6 +245,31 @@ class GANTrainer:
         self.after_d_update(d_real, d_fake, logs)
         return logs
 
+    def d_then_g_step(self, pair: Pair) -> Logs:
+        """One D update then one G update through a single generator forward (pix2pix's step).
+
+        The fake is made once, with grad: D trains on it detached, then G's loss is taken on the
+        same fake, judged by the updated D, and backpropagated through the graph kept from that
+        forward. This is exactly ``d_step`` then ``g_step`` whenever G's forward is deterministic
+        given its input (G does not change between the two), minus one generator pass; with
+        dropout or a sampled latent, D and G see the same draw instead of two independent ones.
+        """
+        gan = self.gan
+        raw = gan.generate_raw(pair.condition)
+        fake = gan.compose(pair.condition, raw)
+        gan.discriminator.requires_grad_(True)
+        loss, logs, (d_real, d_fake) = self.d_objective(pair, fake.detach())
+        self.update(self.d_opt, gan.discriminator, loss)
+        self.after_d_update(d_real, d_fake, logs)
+        gan.discriminator.requires_grad_(False)
+        try:
+            g_loss, g_logs = self.g_objective(pair, fake, raw)
+            self.update(self.g_opt, gan.generator, g_loss)
+        finally:
+            gan.discriminator.requires_grad_(True)
+        self.after_g_update()
+        return {**logs, **g_logs}
+
     def g_step(self, pair: Pair, latent: torch.Tensor | None = None) -> Logs:
         """One G update; ``latent`` fixes z (fitness), else the latent distribution is sampled."""
         gan = self.gan
