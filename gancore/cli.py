@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import os
 import shutil
 import sys
@@ -133,6 +134,24 @@ def _newest_run(app: App) -> Path:
     return runs[-1]
 
 
+def _resume_config(run_dir: Path) -> Config:
+    """The run's ``config.json``; if a kill left it missing or unreadable, the last checkpoint's copy."""
+    from .engine.checkpoint import list_checkpoints, read_metadata
+
+    path = run_dir / "config.json"
+    try:
+        return load_config(path)
+    except (UserError, OSError, ValueError) as err:
+        checkpoints = list_checkpoints(run_dir / "checkpoints")
+        if not checkpoints:
+            if not path.exists():
+                raise UserError(f"--resume: {run_dir} has no config.json; is it a run folder?") from None
+            raise
+        print(f"warning: {path} is unreadable ({err}); using the config stored in {checkpoints[-1].name}",
+              file=sys.stderr)  # fmt: skip
+        return config_from_dict(json.loads(read_metadata(checkpoints[-1])["config"]))
+
+
 def _train(app: App, a: argparse.Namespace) -> int:
     from .engine import default_run_dir, train
 
@@ -140,9 +159,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
         if a.config:
             raise UserError("--resume continues with the run's own config.json; drop --config")
         run_dir = a.out or _newest_run(app)
-        if not (run_dir / "config.json").is_file():
-            raise UserError(f"--resume: {run_dir} has no config.json; is it a run folder?")
-        cfg = load_config(run_dir / "config.json")
+        cfg = _resume_config(run_dir)
     else:
         cfg = load_config(a.config or app.default_config)
         run_dir = a.out or default_run_dir(app.name)

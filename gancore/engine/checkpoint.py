@@ -66,6 +66,15 @@ def read(path: str | Path) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
     return tensors, meta
 
 
+def read_metadata(path: str | Path) -> dict[str, str]:
+    """A safetensors file's metadata only (no tensor is read); a UserError if it is not one."""
+    try:
+        with safe_open(str(path), framework="pt") as f:
+            return f.metadata() or {}
+    except Exception as err:
+        raise UserError(f"{path}: not a readable safetensors checkpoint ({err})") from None
+
+
 def _optim_split(name: str, opt: torch.optim.Optimizer, tensors: dict[str, torch.Tensor]) -> dict[str, Any]:
     state = opt.state_dict()
     plain: dict[str, Any] = {"param_groups": state["param_groups"], "state": {}}
@@ -171,6 +180,15 @@ def export_generator(path: Path, generator: torch.nn.Module, step: int, config_j
     tensors = {f"generator.{k}": v for k, v in generator.state_dict().items()}
     meta = {"format": GENERATOR_FORMAT, "step": str(step), "config": json.dumps(config_json)}
     atomic_save(tensors, meta, path)
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Delete the ``.NAME.tmp-PID`` files a killed write left in ``folder`` (safetensors writes the
+    whole file there before the rename); the caller owns the folder, so no live writer is cut off."""
+    stale = sorted(folder.glob(".*.tmp-*")) if folder.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
 
 
 def list_checkpoints(folder: Path) -> list[Path]:

@@ -24,7 +24,14 @@ from ..config import Config, config_to_dict, save_config
 from ..data import BadFileReporter, EndlessSampler, PhotoFolder
 from ..errors import UserError
 from ..gan import build_gan
-from .checkpoint import export_generator, list_checkpoints, load_checkpoint, samples_consumed, save_checkpoint
+from .checkpoint import (
+    export_generator,
+    list_checkpoints,
+    load_checkpoint,
+    remove_stale_temporaries,
+    samples_consumed,
+    save_checkpoint,
+)
 from .distributed import (
     World,
     all_mean,
@@ -84,7 +91,9 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
         raise UserError(f"{run_dir} already holds checkpoints: pass --resume to continue it, or choose another --out")
     if main:
         run_dir.mkdir(parents=True, exist_ok=True)
-        save_config(cfg, run_dir / "config.json")  # the resolved config, defaults filled in
+        save_config(cfg, run_dir / "config.json")  # the resolved config, defaults filled in (atomic)
+        for path in remove_stale_temporaries(ckpt_dir) + remove_stale_temporaries(run_dir):
+            print(f"removed {path}, left by an interrupted write")
     cfg_json = config_to_dict(cfg)
     speed = resolve_speed(cfg.train, dev)  # bf16 autocast, channels-last, torch.compile
 
@@ -126,6 +135,10 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
         pin_memory=dev.type == "cuda",
         persistent_workers=cfg.data.workers > 0,
         prefetch_factor=4 if cfg.data.workers > 0 else None,
+        # the workers' base seed comes from this generator, not the global one: starting the loader
+        # must not consume the training stream (dropout, latents, masks), or a resume would drift.
+        # The data's own randomness derives from (seed, position) alone (PhotoFolder).
+        generator=torch.Generator().manual_seed(cfg.train.seed + world.rank),
     )
     report_bad = BadFileReporter()
     fixed = torch.stack([data[i]["image"] for i in range(min(8, b))]).to(dev) if main else None  # sample rows

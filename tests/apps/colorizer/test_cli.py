@@ -117,3 +117,20 @@ def test_eval_against_gray_baseline(tmp_path, trained, small_photos):
     assert mean["gray"]["colourfulness"] < 1.0, "the baseline is gray"
     assert mean["photo"]["colourfulness"] > 10.0, "real photos are colourful"
     assert 5.0 < mean["model"]["psnr"] < 60.0 and 0.0 < mean["model"]["ssim"] <= 1.0
+
+
+def test_resume_survives_a_truncated_config_and_removes_stale_temporaries(tmp_path, tiny_config_file, small_photos):
+    """A kill while config.json or a checkpoint was written leaves an empty file / a hidden temporary:
+    the resume takes the config stored in the last checkpoint and deletes the leftover."""
+    run = tmp_path / "run"
+    first = cli("train", small_photos, "--config", tiny_config_file, "--steps", "2", "--out", run, "--no-progress")
+    assert first.returncode == 0, first.stderr
+    (run / "config.json").write_text("")  # what a kill in the middle of a plain rewrite left behind
+    stale = run / "checkpoints" / ".step-000004.safetensors.tmp-4242"
+    stale.write_bytes(b"\0" * 1024)
+    resumed = cli("train", small_photos, "--resume", "--steps", "4", "--out", run, "--no-progress")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "unreadable" in resumed.stderr and "step-000002" in resumed.stderr
+    assert not stale.exists() and "left by an interrupted write" in resumed.stdout
+    assert json.loads((run / "config.json").read_text())["train"]["steps"] == 4  # rewritten, atomically
+    assert (run / "checkpoints" / "step-000004.safetensors").exists()
