@@ -1,6 +1,7 @@
 """Batch processing of a folder: the shared behaviour of every app's ``run`` verb.
 
-* the input tree is mirrored under OUT (``in/a/b.jpg`` -> ``out/a/b.png``);
+* the input tree is mirrored under OUT (``in/a/b.jpg`` -> ``out/a/b.png``); inputs that would
+  share an output (``b.jpg`` and ``b.png``) keep their extension in its name (``b.jpg.png``, ``b.png.png``);
 * an output that already exists is skipped, so an interrupted run just continues;
 * inputs are only read, never written; OUT may not be inside IN's files (it is excluded);
 * a file that cannot be read or processed is named on stderr and the rest carries on;
@@ -35,6 +36,7 @@ from PIL import Image
 from tqdm import tqdm
 
 from .data import BadImage, list_images
+from .data.images import EXTENSIONS
 from .errors import UserError
 
 # zlib's run-length strategy for written PNGs: on photos about 4x faster to encode than Pillow's
@@ -179,15 +181,43 @@ def _load(proc: Processor, path: Path) -> tuple[Any, int]:
     return item, input_pixels(path)
 
 
+def output_paths(files: list[Path], in_dir: Path, out_dir: Path) -> dict[Path, Path]:
+    """Each input's output. Inputs that would share one (``a.jpg`` and ``a.png`` -> ``a.png``) keep
+    their own extension in the name instead (``a.jpg.png``, ``a.png.png``), so every file is processed."""
+    plain = {src: output_path(src, in_dir, out_dir) for src in files}
+    count: dict[Path, list[Path]] = {}
+    for src, dst in plain.items():
+        count.setdefault(dst, []).append(src)
+    out = {}
+    for dst, sources in count.items():
+        if len(sources) == 1:
+            out[sources[0]] = dst
+            continue
+        names = ", ".join(str(s.relative_to(in_dir)) for s in sources)
+        print(f"warning: {names} would all be written as {dst.name}: each keeps its extension "
+              f"({', '.join(s.name + '.png' for s in sources)})", file=sys.stderr)  # fmt: skip
+        for src in sources:
+            out[src] = dst.with_name(src.name + ".png")
+    return out
+
+
+def broken_links(root: Path) -> list[Path]:
+    """Symbolic links with an image name under ``root`` whose target does not resolve (missing, a loop)."""
+    found = []
+    for p in root.rglob("*"):
+        if p.suffix.lower() in EXTENSIONS and p.is_symlink() and not p.exists():
+            if not any(part.startswith(".") for part in p.relative_to(root).parts):
+                found.append(p)
+    return sorted(found)
+
+
 def _todo(files: list[Path], in_dir: Path, out_dir: Path, report: BatchReport) -> list[tuple[Path, Path]]:
-    """(input, output) pairs still to do; existing outputs (or one claimed twice: a.jpg, a.png) are skipped."""
-    todo, claimed = [], set()
-    for src in files:
-        dst = output_path(src, in_dir, out_dir)
-        if dst in claimed or dst.exists():
+    """(input, output) pairs still to do; inputs whose output exists are skipped."""
+    todo = []
+    for src, dst in output_paths(files, in_dir, out_dir).items():
+        if dst.exists():
             report.skipped.append(dst)
             continue
-        claimed.add(dst)
         todo.append((src, dst))
     return todo
 
@@ -209,6 +239,8 @@ def process_folder(
     files = [p for p in list_images(in_dir) if out_res not in p.resolve().parents]
     proc = as_processor(process)
     report = BatchReport()
+    for link in broken_links(in_dir):
+        _fail(report, link, "a broken symbolic link (its target is missing or a loop)", f"{link}: broken symbolic link")
     start = time.perf_counter()
     bar = tqdm(total=len(files), unit="img", disable=not progress, dynamic_ncols=True)
     try:

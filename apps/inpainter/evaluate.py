@@ -12,6 +12,7 @@ over images.
 from __future__ import annotations
 
 import argparse
+import os
 import zlib
 from pathlib import Path
 
@@ -72,7 +73,7 @@ def pyramid(rgb: np.ndarray, hole: np.ndarray) -> np.ndarray:
 
 def score_image(task, gen, rgb: np.ndarray, name: str, sets: list[str], device: str) -> dict[str, dict]:
     """Scores of every method on one image for each mask set."""
-    seed = zlib.crc32(name.encode())
+    seed = zlib.crc32(os.fsencode(name))
     result = {}
     for s in sets:
         hole = draw_fixed(s, seed, *rgb.shape[:2]).numpy()

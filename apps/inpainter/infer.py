@@ -8,6 +8,7 @@ Pixels outside the hole are copied from the input, so they are bit-identical at 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import zlib
 from pathlib import Path
@@ -148,7 +149,7 @@ class Inpainter:
             if mask_path is None:
                 raise BadImage(f"{path}: no mask for it in {self.masks} (same name expected)")
             return rgb, read_mask(mask_path, img.size)
-        seed = zlib.crc32(rel.as_posix().encode())
+        seed = zlib.crc32(os.fsencode(rel.as_posix()))  # any file name, UTF-8 or not
         return rgb, draw_fixed(self.policy, seed, rgb.shape[0], rgb.shape[1]).numpy()
 
     def __call__(self, item: tuple[np.ndarray, np.ndarray]) -> Image.Image:

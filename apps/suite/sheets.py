@@ -8,6 +8,7 @@ the upscalers show a crop enlarged with nearest-neighbour so single pixels stay 
 
 from __future__ import annotations
 
+import os
 import zlib
 
 import numpy as np
@@ -67,7 +68,7 @@ def inpainter_sheet(task, gen, photos: list[tuple[str, np.ndarray]], device: str
     rows = []
     for name, rgb in photos:
         rgb = resize_short(rgb, size)
-        hole = draw_fixed("medium", zlib.crc32(name.encode()), *rgb.shape[:2]).numpy()  # eval's own masks
+        hole = draw_fixed("medium", zlib.crc32(os.fsencode(name)), *rgb.shape[:2]).numpy()  # eval's own masks
         shown = rgb.copy()
         shown[hole] = (255, 0, 255)
         rows.append([shown, classical(rgb, hole, cv2.INPAINT_TELEA), pyramid(rgb, hole),

@@ -115,14 +115,18 @@ def test_plain_callable_still_works(tmp_path, small_photos):
     assert len(again.skipped) == 6 and not again.done, "existing outputs are skipped, not recomputed"
 
 
-def test_two_inputs_one_output_is_written_once(tmp_path, small_photos):
+def test_inputs_sharing_an_output_name_are_each_processed_under_their_own(tmp_path, small_photos, capsys):
     src = tmp_path / "in"
     src.mkdir()
     photo = next(p for p in sorted(small_photos.rglob("*.jpg")))
     shutil.copy(photo, src / "a.jpg")
     Image.open(photo).save(src / "a.png")
+    shutil.copy(photo, src / "b.jpg")
     report = process_folder(src, tmp_path / "out", Invert(), progress=False)
-    assert len(report.done) == 1 and len(report.skipped) == 1, "a.jpg and a.png both map to a.png: as sequential"
+    assert sorted(p.name for p in report.done) == ["a.jpg.png", "a.png.png", "b.png"]
+    assert "a.jpg, a.png would all be written as a.png" in capsys.readouterr().err
+    again = process_folder(src, tmp_path / "out", Invert(), progress=False)
+    assert not again.done and len(again.skipped) == 3  # the rerun finds all three
 
 
 def test_writer_error_is_raised_not_swallowed(tmp_path, small_photos, monkeypatch):
