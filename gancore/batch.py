@@ -205,9 +205,9 @@ def broken_links(root: Path) -> list[Path]:
     """Symbolic links with an image name under ``root`` whose target does not resolve (missing, a loop)."""
     found = []
     for p in root.rglob("*"):
-        if p.suffix.lower() in EXTENSIONS and p.is_symlink() and not p.exists():
-            if not any(part.startswith(".") for part in p.relative_to(root).parts):
-                found.append(p)
+        hidden = any(part.startswith(".") for part in p.relative_to(root).parts)
+        if p.suffix.lower() in EXTENSIONS and p.is_symlink() and not p.exists() and not hidden:
+            found.append(p)
     return sorted(found)
 
 

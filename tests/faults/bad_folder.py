@@ -55,7 +55,7 @@ def make(root: Path) -> tuple[set[str], set[str]]:
         "tiny-1x1.png": _bytes(Image.new("RGB", (1, 1), (200, 30, 40)), "PNG"),
         "gray16.png": _bytes(Image.fromarray((np.arange(W * H).reshape(H, W) * 50).astype(np.uint16)), "PNG"),
     }
-    ok, rgb16 = cv2.imencode(".png", (np.random.default_rng(9).integers(0, 65535, (H, W, 3))).astype(np.uint16))
+    _, rgb16 = cv2.imencode(".png", (np.random.default_rng(9).integers(0, 65535, (H, W, 3))).astype(np.uint16))
     good["rgb16.png"] = rgb16.tobytes()
     exif = _photo(10).getexif()
     exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to display
@@ -74,7 +74,6 @@ def make(root: Path) -> tuple[set[str], set[str]]:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_bytes(data)
     # a name that is not valid UTF-8 (Latin-1 "é"): good content
-    os.close(os.open(os.path.join(os.fsencode(root), b"caf\xe9.png"), os.O_CREAT | os.O_WRONLY, 0o644))
     with open(os.path.join(os.fsencode(root), b"caf\xe9.png"), "wb") as f:
         f.write(_bytes(_photo(13), "PNG"))
     (root / "folder.png").mkdir()  # a directory with an image name: not a file, ignored
