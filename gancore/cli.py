@@ -190,7 +190,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
 def _run(app: App, a: argparse.Namespace) -> int:
     if a.readers < 0 or a.writers < 0:
         raise UserError(f"--readers and --writers must be 0 or more, got {a.readers} and {a.writers}")
-    task, gen, cfg = load_generator(_model(app, a.model), a.device)
+    task, gen, cfg = load_generator(_model(app, a.model), a.device, task=app.name)
     process = app.make_processor(task, gen, cfg, a)
     pipeline = Pipeline(readers=a.readers, prefetch=max(1, 2 * a.readers), writers=a.writers)
     with autocast(a.device, a.precision):  # the model runs in this thread (readers and writers only do I/O)

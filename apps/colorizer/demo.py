@@ -16,7 +16,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo"
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
-    _, gen, cfg = load_generator(model, device)
+    _, gen, cfg = load_generator(model, device, task="colorizer")
 
     def run(image):
         if image is None:

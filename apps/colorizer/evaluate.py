@@ -76,7 +76,7 @@ def scores(out: np.ndarray, real: np.ndarray) -> dict[str, float]:
 def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     """Print the table (and write ``--json``); exit status 1 if an image could not be read."""
     files = require_images(data_dir)
-    _, gen, cfg = load_generator(model, args.device)
+    _, gen, cfg = load_generator(model, args.device, task="colorizer")
     rows: dict[str, list[dict[str, float]]] = {"model": [], "gray": [], "photo": []}
     failed, names = [], []
     for path, real in iter_rgb(files, failed):

@@ -67,7 +67,7 @@ def fill(task, gen, editor: dict | None, mask: Image.Image | None, device: str =
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
-    task, gen, _ = load_generator(model, device)
+    task, gen, _ = load_generator(model, device, task="inpainter")
 
     def run(editor, mask):
         return fill(task, gen, editor, mask, device)

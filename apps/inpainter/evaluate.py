@@ -116,9 +116,7 @@ def table(rows: list[dict]) -> str:
 def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     """The ``eval`` verb: prints the table (and writes ``--json``); 1 if some image failed."""
     files = require_images(data_dir)
-    task, gen, _cfg = load_generator(model, args.device)
-    if getattr(task, "name", "") != "inpainter":
-        raise UserError(f"{model}: is a {_cfg.task.type} model, not an inpainter one")
+    task, gen, _cfg = load_generator(model, args.device, task="inpainter")
     sets = list(args.sets)
     per_image, failed = [], []
     for path, rgb in iter_rgb(files, failed):

@@ -71,9 +71,7 @@ class Upscaler:
         pad: int = PAD,
         tile_batch: int | None = None,
     ) -> Upscaler:
-        task, gen, cfg = load_generator(model, device)
-        if getattr(task, "name", "") != "superres":
-            raise UserError(f"{model}: is a {cfg.task.type} model, not a superres one")
+        task, gen, cfg = load_generator(model, device, task="superres")
         return cls(task, gen, cfg, device, tile, pad, tile_batch)
 
     def _net(self, side: int) -> torch.nn.Module:

@@ -142,6 +142,10 @@ class Config:
         return dataclasses.replace(self, **{section: dataclasses.replace(getattr(self, section), **changes)})
 
 
+MAX_SIZE = 8192  # px: a training crop (and the colorizer's inference size) side at most this
+MAX_BATCH = 65536
+
+
 def _positive(cfg: Config) -> None:
     for section, names in (
         ("data", ("size", "batch")),
@@ -152,6 +156,9 @@ def _positive(cfg: Config) -> None:
                 raise ConfigError(
                     f"{section}.{name}", f"must be at least 1, got {getattr(getattr(cfg, section), name)}"
                 )
+    for name, limit in (("size", MAX_SIZE), ("batch", MAX_BATCH), ("workers", 256)):
+        if getattr(cfg.data, name) > limit:
+            raise ConfigError(f"data.{name}", f"must be at most {limit}, got {getattr(cfg.data, name)}")
     if cfg.data.workers < 0:
         raise ConfigError("data.workers", f"must be 0 or more, got {cfg.data.workers}")
     if not 0 < cfg.data.scale_min <= 1:

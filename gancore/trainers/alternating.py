@@ -33,6 +33,7 @@ class AlternatingTrainer(GANTrainer):
         share_forward: bool = True  # one G forward for the D and the G update when exact (see above)
 
         def __post_init__(self):
+            super().__post_init__()
             for name in ("d_nb_update", "g_nb_update", "train_d_every"):
                 if getattr(self, name) < (0 if name != "train_d_every" else 1):
                     raise ConfigError(f"trainer.{name}", f"is out of range: {getattr(self, name)}")

@@ -26,6 +26,7 @@ class FitnessTrainer(GANTrainer):
         candidates: int = 4  # latent vectors scored per condition
 
         def __post_init__(self):
+            super().__post_init__()
             if self.candidates < 1:
                 raise ConfigError("trainer.candidates", f"must be at least 1, got {self.candidates}")
 

@@ -62,6 +62,7 @@ class GangTrainer(GANTrainer):
         mix: bool = True  # replace the live weights by the equilibrium mixtures
 
         def __post_init__(self):
+            super().__post_init__()
             for name in ("population", "every", "rounds"):
                 if getattr(self, name) < 1:
                     raise ConfigError(f"trainer.{name}", f"must be at least 1, got {getattr(self, name)}")

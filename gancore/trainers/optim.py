@@ -102,6 +102,26 @@ class OptimOptions:
     pretrain_steps: int = 0  # ESRGAN's warm-up: for this many steps G learns the reconstruction term alone, D waits
     feature_matching: float = 0.0  # weight of L1 between D's named features of real and fake (pix2pixHD)
 
+    def __post_init__(self):
+        """Every number finite and in its range (NaN and Infinity parse as JSON numbers in Python)."""
+        ranges = {"learn_rate": (0, None), "beta1": (0, 1), "beta2": (0, 1), "epsilon": (0, None),
+                  "decay": (0, 1), "momentum": (0, None), "weight_decay": (0, None)}  # fmt: skip
+        for net in ("g", "d"):
+            for name, (low, high) in ranges.items():
+                value = getattr(self, f"{net}_{name}")
+                bad = (
+                    not math.isfinite(value) or value < low or (high is not None and value >= high and name != "decay")
+                )
+                if bad or (name == "decay" and value > 1) or (name == "epsilon" and value == 0):
+                    span = f"[{low}, {high})" if high is not None else f">= {low}"
+                    raise ConfigError(f"trainer.{net}_{name}", f"must be a finite number {span}, got {value}")
+        for name in ("clipped_gradients", "d_clipped_weights"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise ConfigError(f"trainer.{name}", f"must be a finite number > 0 or null, got {value}")
+        if not (math.isfinite(self.feature_matching) and self.feature_matching >= 0):
+            raise ConfigError("trainer.feature_matching", f"must be a finite number >= 0, got {self.feature_matching}")
+
 
 def make_optimizer(o: OptimOptions, net: str, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
     """The optimiser of network ``net`` ("g" or "d") over its parameters that require gradients."""
