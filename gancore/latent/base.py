@@ -7,7 +7,6 @@ A distribution has ``dim`` and ``sample(batch, device) -> (batch, dim)``.
 from __future__ import annotations
 
 import math
-
 from dataclasses import dataclass
 
 from ..errors import ConfigError

@@ -52,7 +52,7 @@ EXTREME = st.sampled_from(
         "true",
         "null",
         "1e999",
-    ]  # fmt: skip
+    ]
 )
 FIELDS = [("trainer", "g_learn_rate"), ("trainer", "d_beta1"), ("trainer", "g_beta2"), ("trainer", "d_epsilon"),
           ("latent", "dim"), ("data", "size"), ("data", "batch"), ("data", "scale_min"), ("train", "steps"),
