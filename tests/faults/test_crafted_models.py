@@ -61,8 +61,18 @@ def test_every_crafted_model_is_one_line_error_and_runs_nothing(tmp_path):
     photos.mkdir()
     (photos / "a.png").write_bytes((ROOT / "assets" / "demo" / "lomiri-bridge-gray.jpg").read_bytes())
     for case, model in cases(tmp_path).items():
-        proc = subprocess.run([sys.executable, "-m", "apps.colorizer", "run", photos, tmp_path / "out", "--model", model,
-                               "--no-progress"], capture_output=True, text=True, cwd=tmp_path, timeout=300)  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "apps.colorizer",
+            "run",
+            photos,
+            tmp_path / "out",
+            "--model",
+            model,
+            "--no-progress",
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=300)
         lines = proc.stderr.strip().splitlines()
         assert proc.returncode == 2, (case, proc.stderr)
         assert len(lines) == 1 and lines[0].startswith("error: "), (case, proc.stderr)
@@ -72,7 +82,9 @@ def test_every_crafted_model_is_one_line_error_and_runs_nothing(tmp_path):
 
 @pytest.mark.parametrize("app", ["inpainter", "superres"])
 def test_another_apps_model_is_named(tmp_path, app):
-    proc = subprocess.run([sys.executable, "-m", f"apps.{app}", "eval", ROOT / "assets" / "eval", "--model",
-                           SHIPPED / "colorizer.safetensors"], capture_output=True, text=True, cwd=ROOT, timeout=300)  # fmt: skip
+    cmd = [sys.executable, "-m", f"apps.{app}", "eval", ROOT / "assets" / "eval", "--model"]
+    proc = subprocess.run(
+        [*cmd, SHIPPED / "colorizer.safetensors"], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: {SHIPPED / 'colorizer.safetensors'}: is a colorizer model, not a {app} one"
