@@ -10,9 +10,11 @@ import numpy as np
 from gancore.data.images import to_rgb
 from gancore.inference import load_generator
 
+from ..uploads import guarded
 from .infer import colorize
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo"
+MAX_PIXELS = 40_000_000  # a page, not a batch job: `run` takes any size (checked from the header)
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
@@ -30,8 +32,12 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             "and paints in the colour, at the photo's full size."
         )
         with gr.Row():
-            inp = gr.Image(
-                label="Photo", type="pil", image_mode=None, sources=["upload", "clipboard"], elem_id="input-image"
+            inp = guarded(gr.Image, MAX_PIXELS)(
+                label=f"Photo (up to {MAX_PIXELS // 1_000_000} MP)",
+                type="pil",
+                image_mode=None,
+                sources=["upload", "clipboard"],
+                elem_id="input-image",
             )
             out = gr.Image(label="Colorized", type="numpy", format="png", interactive=False, elem_id="output-image")
         button = gr.Button("Colorize", variant="primary", elem_id="colorize-button")

@@ -16,6 +16,7 @@ from PIL import Image
 from gancore.data.images import to_rgb
 from gancore.inference import load_generator
 
+from ..uploads import guarded
 from .infer import MAX_SIDE, inpaint
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "photos"
@@ -78,8 +79,8 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             "The model fills the holes; every other pixel stays exactly as it was."
         )
         with gr.Row():
-            editor = gr.ImageEditor(
-                label="Photo: paint the holes",
+            editor = guarded(gr.ImageEditor, MAX_PIXELS)(
+                label=f"Photo: paint the holes (up to {MAX_PIXELS // 1_000_000} MP)",
                 type="pil",
                 image_mode="RGBA",
                 sources=["upload", "clipboard"],
@@ -89,7 +90,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             )
             out = gr.Image(label="Filled", type="pil", format="png", interactive=False, elem_id="output-image")
         with gr.Row():
-            mask = gr.Image(
+            mask = guarded(gr.Image, MAX_PIXELS)(
                 label="Or upload a mask (white = fill)",
                 type="pil",
                 image_mode=None,

@@ -7,9 +7,11 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
+from ..uploads import guarded
 from .infer import Upscaler
 
 MAX_OUTPUT_PIXELS = 100_000_000  # a page, not a batch job: `run` takes any size
+MAX_INPUT_PIXELS = MAX_OUTPUT_PIXELS // 4  # checked from the upload's header, before decoding (x2 fits)
 
 
 def before_after(up: Upscaler, image: Image.Image, scale: int) -> tuple[Image.Image, Image.Image]:
@@ -38,8 +40,12 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             "tile by tile (lower factors resample its output); drag the slider to compare with bicubic."
         )
         with gr.Row():
-            inp = gr.Image(
-                label="Picture", type="pil", image_mode=None, sources=["upload", "clipboard"], elem_id="input-image"
+            inp = guarded(gr.Image, MAX_INPUT_PIXELS)(
+                label=f"Picture (up to {MAX_INPUT_PIXELS // 1_000_000} MP)",
+                type="pil",
+                image_mode=None,
+                sources=["upload", "clipboard"],
+                elem_id="input-image",
             )
             with gr.Column():
                 factor = gr.Radio(choices, value=choices[-1], label="Scale", elem_id="scale")

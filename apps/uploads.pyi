@@ -1,0 +1,71 @@
+"""Uploads on the demo pages: the size checked from the file's header before anything is decoded, and
+an unreadable file answered in the page's own words (not Gradio's "Could not preprocess" trace).
+
+``guarded(gr.Image, max_pixels=...)`` returns a subclass of the Gradio component that does both;
+the page uses it like the component itself.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+import gradio as gr
+from PIL import Image
+
+NOT_AN_IMAGE = "That file is not an image this page can read (PNG, JPEG, WebP, BMP or TIFF)."
+
+
+def _paths(payload: Any) -> list[str]:
+    """The uploaded files behind a component's payload (an image, or an editor's background)."""
+    if payload is None:
+        return []
+    found = []
+    path = getattr(payload, "path", None)
+    if isinstance(path, str):
+        found.append(path)
+    for key in ("background", "composite"):
+        part = getattr(payload, key, None)
+        if part is not None and isinstance(getattr(part, "path", None), str):
+            found.append(part.path)
+    return found
+
+
+def check_header(path: str, max_pixels: int) -> None:
+    """``gr.Error`` if the file is not an image or holds more than ``max_pixels`` (header only)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # DecompressionBombWarning: we say it ourselves
+            with Image.open(path) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        raise gr.Error(f"The picture is far too large for this page (limit {max_pixels / 1e6:.0f} MP).") from None
+    except Exception:
+        raise gr.Error(NOT_AN_IMAGE) from None
+    if width * height > max_pixels:
+        raise gr.Error(
+            f"The picture is {width} x {height} ({width * height / 1e6:.0f} MP); this page takes up to "
+            f"{max_pixels / 1e6:.0f} MP. The `run` command takes any size."
+        )
+
+
+def guarded(component: type, max_pixels: int) -> type:
+    """A subclass of ``component`` (``gr.Image``, ``gr.ImageEditor``) with the checks above."""
+from gradio.events import Dependency
+
+    class Guarded(component):  # type: ignore[misc, valid-type]
+        def get_block_name(self) -> str:
+            return component.__name__.lower()  # the same front-end as the component
+
+        def preprocess(self, payload):
+            for path in _paths(payload):
+                check_header(path, max_pixels)
+            try:
+                return super().preprocess(payload)
+            except gr.Error:
+                raise
+            except Exception:
+                raise gr.Error(NOT_AN_IMAGE) from None
+
+    Guarded.__name__ = Guarded.__qualname__ = f"Guarded{component.__name__}"
+    return Guarded
