@@ -1,8 +1,7 @@
 """Uploads on the demo pages: the size checked from the file's header before anything is decoded, and
 an unreadable file answered in the page's own words (not Gradio's "Could not preprocess" trace).
 
-``guarded(gr.Image, max_pixels=...)`` returns a subclass of the Gradio component that does both;
-the page uses it like the component itself.
+``guarded(gr.Image(...), max_pixels)`` adds both to a component and returns it.
 """
 
 from __future__ import annotations
@@ -49,22 +48,23 @@ def check_header(path: str, max_pixels: int) -> None:
         )
 
 
-def guarded(component: type, max_pixels: int) -> type:
-    """A subclass of ``component`` (``gr.Image``, ``gr.ImageEditor``) with the checks above."""
+def guarded(component: Any, max_pixels: int) -> Any:
+    """The Gradio input ``component`` (a ``gr.Image``, ``gr.ImageEditor``) with the checks above, in place.
 
-    class Guarded(component):  # type: ignore[misc, valid-type]
-        def get_block_name(self) -> str:
-            return component.__name__.lower()  # the same front-end as the component
+    The component's own ``preprocess`` is wrapped on the instance (a subclass of a Gradio component
+    would make Gradio write a ``.pyi`` stub beside this file at import).
+    """
+    inner = component.preprocess
 
-        def preprocess(self, payload):
-            for path in _paths(payload):
-                check_header(path, max_pixels)
-            try:
-                return super().preprocess(payload)
-            except gr.Error:
-                raise
-            except Exception:
-                raise gr.Error(NOT_AN_IMAGE) from None
+    def preprocess(payload):
+        for path in _paths(payload):
+            check_header(path, max_pixels)
+        try:
+            return inner(payload)
+        except gr.Error:
+            raise
+        except Exception:
+            raise gr.Error(NOT_AN_IMAGE) from None
 
-    Guarded.__name__ = Guarded.__qualname__ = f"Guarded{component.__name__}"
-    return Guarded
+    component.preprocess = preprocess
+    return component

@@ -32,12 +32,15 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             "and paints in the colour, at the photo's full size."
         )
         with gr.Row():
-            inp = guarded(gr.Image, MAX_PIXELS)(
-                label=f"Photo (up to {MAX_PIXELS // 1_000_000} MP)",
-                type="pil",
-                image_mode=None,
-                sources=["upload", "clipboard"],
-                elem_id="input-image",
+            inp = guarded(
+                gr.Image(
+                    label=f"Photo (up to {MAX_PIXELS // 1_000_000} MP)",
+                    type="pil",
+                    image_mode=None,
+                    sources=["upload", "clipboard"],
+                    elem_id="input-image",
+                ),
+                MAX_PIXELS,
             )
             out = gr.Image(label="Colorized", type="numpy", format="png", interactive=False, elem_id="output-image")
         button = gr.Button("Colorize", variant="primary", elem_id="colorize-button")

@@ -79,23 +79,29 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             "The model fills the holes; every other pixel stays exactly as it was."
         )
         with gr.Row():
-            editor = guarded(gr.ImageEditor, MAX_PIXELS)(
-                label=f"Photo: paint the holes (up to {MAX_PIXELS // 1_000_000} MP)",
-                type="pil",
-                image_mode="RGBA",
-                sources=["upload", "clipboard"],
-                brush=gr.Brush(colors=["#ff3b3b"], color_mode="fixed", default_size=24),
-                transforms=(),
-                elem_id="editor",
+            editor = guarded(
+                gr.ImageEditor(
+                    label=f"Photo: paint the holes (up to {MAX_PIXELS // 1_000_000} MP)",
+                    type="pil",
+                    image_mode="RGBA",
+                    sources=["upload", "clipboard"],
+                    brush=gr.Brush(colors=["#ff3b3b"], color_mode="fixed", default_size=24),
+                    transforms=(),
+                    elem_id="editor",
+                ),
+                MAX_PIXELS,
             )
             out = gr.Image(label="Filled", type="pil", format="png", interactive=False, elem_id="output-image")
         with gr.Row():
-            mask = guarded(gr.Image, MAX_PIXELS)(
-                label="Or upload a mask (white = fill)",
-                type="pil",
-                image_mode=None,
-                sources=["upload"],
-                elem_id="mask-image",
+            mask = guarded(
+                gr.Image(
+                    label="Or upload a mask (white = fill)",
+                    type="pil",
+                    image_mode=None,
+                    sources=["upload"],
+                    elem_id="mask-image",
+                ),
+                MAX_PIXELS,
             )
             with gr.Column():
                 button = gr.Button("Fill", variant="primary", elem_id="fill-button")

@@ -40,12 +40,15 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             "tile by tile (lower factors resample its output); drag the slider to compare with bicubic."
         )
         with gr.Row():
-            inp = guarded(gr.Image, MAX_INPUT_PIXELS)(
-                label=f"Picture (up to {MAX_INPUT_PIXELS // 1_000_000} MP)",
-                type="pil",
-                image_mode=None,
-                sources=["upload", "clipboard"],
-                elem_id="input-image",
+            inp = guarded(
+                gr.Image(
+                    label=f"Picture (up to {MAX_INPUT_PIXELS // 1_000_000} MP)",
+                    type="pil",
+                    image_mode=None,
+                    sources=["upload", "clipboard"],
+                    elem_id="input-image",
+                ),
+                MAX_INPUT_PIXELS,
             )
             with gr.Column():
                 factor = gr.Radio(choices, value=choices[-1], label="Scale", elem_id="scale")
