@@ -10,6 +10,7 @@ only rank 0 logs and writes files. ``data.batch`` is per process.
 from __future__ import annotations
 
 import math
+import random
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,9 +116,9 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
     broadcast_state(gan.generator, gan.discriminator, gan.ema)  # every rank starts from rank 0's weights
     # each rank its own random stream (random conditioning, latents); rank 0 resumes the checkpoint's
     if not resume:
-        torch.manual_seed(cfg.train.seed + world.rank)
+        seed_everything(cfg.train.seed + world.rank)
     elif world.rank:
-        torch.manual_seed(seed_for(cfg.train.seed, world, step))
+        seed_everything(seed_for(cfg.train.seed, world, step))
     speed.prepare(gan)
     if main and (speed.dtype is not None or speed.channels_last or speed.compile or w > 1):
         print(f"training on {w} x {dev.type}: {speed.describe()}, {b} images per process and step")
@@ -200,6 +201,14 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
             log.close()
     dump_rank_weights(gan, world)  # GANCORE_DUMP_RANK_WEIGHTS=DIR: each rank's final weights (tests)
     return RunResult(run_dir, step, list_checkpoints(ckpt_dir)[-1], run_dir / "generator.safetensors")
+
+
+def seed_everything(seed: int) -> None:
+    """torch's, NumPy's and Python's global generators from one seed: a checkpoint stores all three,
+    so a run's whole random state is reproducible (a resume restores it from the checkpoint)."""
+    torch.manual_seed(seed)
+    np.random.seed(seed % 2**32)
+    random.seed(seed)
 
 
 def seed_for(seed: int, world: World, step: int) -> int:
