@@ -6,6 +6,8 @@ from . import (  # noqa: F401  (registration)
     combine,
     conv,
     dense,
+    fourier,
+    gated,
     norm,
     resample,
     residual,

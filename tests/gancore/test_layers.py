@@ -71,6 +71,11 @@ CASES = {
     "mul": A("mul self (conv 2 filter=1)", [(2, 8, 8), (2, 5, 7)], same, "mul self (conv 3 filter=1)"),
     "residual": A("residual 2 norm=pixel_norm", IMG, same, "residual 2 norm=fancy"),
     "rrdb": A("rrdb 2 growth=4", IMG, same, "rrdb 1 scale=0"),
+    "ffc": A("ffc 8 ratio_g=0.5 ratio_in=0", IMG, lambda s: (8, s[1], s[2]), "ffc 8 ratio_g=1"),
+    "ffc_residual": A("ffc_residual 2 ratio_g=0.5", IMG4, same, "ffc_residual 1 norm=fancy"),
+    "gated_conv": A(
+        "gated_conv 5 stride=2", IMG, lambda s: (5, (s[1] + 1) // 2, (s[2] + 1) // 2), "gated_conv 5 gate=2"
+    ),
     # normalisation
     "batch_norm": A("batch_norm", IMG + VEC, same, "batch_norm momentum=fast"),
     "instance_norm": A("instance_norm affine=true", IMG, same, "instance_norm affine=maybe"),

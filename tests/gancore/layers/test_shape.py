@@ -117,3 +117,34 @@ def test_rrdb_is_esrgans_block_dense_inputs_and_scaled_residuals():
     assert torch.allclose(net({"x": x}), 1.2 * 1.2 * x)
     torch.nn.init.constant_(dense[-1].convs[-1].bias, 1.0)  # the last dense block adds 0.2 * 1, scaled by 0.2
     assert torch.allclose(net({"x": x}), 1.44 * x + 0.2 * 0.2, atol=1e-6)
+
+
+def test_one_ffc_layer_sees_the_whole_image_and_a_conv_does_not():
+    torch.manual_seed(0)
+    x = torch.randn(1, 4, 32, 32)
+    y = x.clone()
+    y[:, :, 0, 0] += 5.0  # change one corner pixel
+    for text, reaches in (("ffc 8 ratio_g=0.5", True), ("conv 8", False)):
+        net = build_network("g", [text], {"x": (4, 32, 32)}, "x").eval()
+        diff = (net({"x": x}) - net({"x": y})).abs()
+        assert bool(diff[..., 16:, 16:].max() > 1e-4) is reaches, text  # the far quarter
+
+
+def test_ffc_runs_under_bf16_autocast_with_the_fft_in_fp32():
+    net = build_network("g", ["ffc_residual 2 ratio_g=0.75"], {"x": (8, 16, 16)}, "x").eval()
+    x = torch.randn(2, 8, 16, 16)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        out = net({"x": x})
+    assert out.shape == x.shape and torch.isfinite(out).all()
+    torch.testing.assert_close(out.float(), net({"x": x}), atol=0.15, rtol=0.05)  # bf16 convs, fp32 FFT
+
+
+def test_gated_conv_gate_closes_the_output():
+    net = build_network("g", ["gated_conv 4 activation=null"], {"x": (3, 8, 8)}, "x")
+    gated = next(m for m in net.modules() if type(m).__name__ == "GatedConv")
+    torch.nn.init.zeros_(gated.gate.weight)
+    torch.nn.init.constant_(gated.gate.bias, -30.0)  # sigmoid(-30) ~ 1e-13: the gate is shut
+    assert net({"x": torch.randn(2, 3, 8, 8)}).abs().max() < 1e-9
+    torch.nn.init.constant_(gated.gate.bias, 30.0)  # wide open: the plain convolution
+    x = torch.randn(2, 3, 8, 8)
+    torch.testing.assert_close(net({"x": x}), gated.features(x))
