@@ -1,7 +1,6 @@
-"""The apps built on gancore. Importing this package registers every app's task."""
+"""The apps built on gancore: colorizer, inpainter, superres.
 
-from . import (
-    colorizer,  # noqa: F401  (registers the "colorizer" task)
-    inpainter,  # noqa: F401  (registers the "inpainter" task)
-    superres,  # noqa: F401  (registers the "superres" task)
-)
+Each is found by the core through the package's entry points (``pyproject.toml``): group
+``gancore.tasks`` registers an app's task, group ``gancore.apps`` names its CLI (``App``), so a
+separate package can add a fifth app without touching the core. Importing this package is cheap.
+"""

@@ -38,11 +38,11 @@ from tqdm import tqdm
 from .data import BadImage, list_images
 from .data.images import EXTENSIONS
 from .errors import UserError
+from .precision import PRECISIONS
 
 # zlib's run-length strategy for written PNGs: on photos about 4x faster to encode than Pillow's
 # default (level 6, default strategy) for files within 2% of its size (smaller for upscaled ones)
 PNG_OPTIONS = {"compress_type": zlib.Z_RLE, "compress_level": 6}
-PRECISIONS = ("auto", "bf16", "fp32")  # `run --precision`: auto = bf16 on CUDA (where supported), fp32 elsewhere
 
 
 @runtime_checkable

@@ -21,13 +21,13 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .batch import PRECISIONS, Pipeline, autocast, process_folder
-from .config import Config, config_from_dict, config_to_dict, load_config
 from .errors import UserError
-from .inference import load_generator
-from .inspect import describe
+from .precision import PRECISIONS
+
+if TYPE_CHECKING:  # the verbs import what they need: --help and usage errors load no torch, no gradio
+    from .config import Config
 
 
 def lazy(target: str) -> Callable[..., Any]:
@@ -85,10 +85,10 @@ def _parser(app: App) -> argparse.ArgumentParser:
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     run = sub.add_parser("run", help="process every image of a folder")
-    run.add_argument("input", type=Path, metavar="IN_DIR")
-    run.add_argument("output", type=Path, metavar="OUT_DIR")
+    run.add_argument("input", type=Path, metavar="IN_DIR", help="folder of images to process (recursive; only read)")
+    run.add_argument("output", type=Path, metavar="OUT_DIR", help="where the PNG outputs go, mirroring IN_DIR's tree")
     run.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
-    run.add_argument("--device", default="cpu")
+    run.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     run.add_argument(
         "--precision",
         choices=PRECISIONS,
@@ -97,7 +97,7 @@ def _parser(app: App) -> argparse.ArgumentParser:
     )
     run.add_argument("--readers", type=int, default=2, help="threads decoding inputs ahead of the model (default 2)")
     run.add_argument("--writers", type=int, default=2, help="threads encoding and saving outputs (default 2)")
-    run.add_argument("--no-progress", action="store_true")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
     if app.add_run_arguments:
         app.add_run_arguments(run)
 
@@ -106,15 +106,15 @@ def _parser(app: App) -> argparse.ArgumentParser:
         ev.add_argument("data", type=Path, metavar="DATA_DIR", help="folder of test images (recursive)")
         ev.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
         ev.add_argument("--json", type=Path, help="also write the table as JSON here")
-        ev.add_argument("--device", default="cpu")
+        ev.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
         if app.add_eval_arguments:
             app.add_eval_arguments(ev)
 
     demo = sub.add_parser("demo", help="serve the Gradio demo page")
     demo.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
-    demo.add_argument("--host", default="127.0.0.1")
-    demo.add_argument("--port", type=int, default=7860)
-    demo.add_argument("--device", default="cpu")
+    demo.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine only)")
+    demo.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    demo.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     return p
 
 
@@ -136,6 +136,7 @@ def _newest_run(app: App) -> Path:
 
 def _resume_config(run_dir: Path) -> Config:
     """The run's ``config.json``; if a kill left it missing or unreadable, the last checkpoint's copy."""
+    from .config import config_from_dict, load_config
     from .engine.checkpoint import list_checkpoints, read_metadata
 
     path = run_dir / "config.json"
@@ -153,7 +154,9 @@ def _resume_config(run_dir: Path) -> Config:
 
 
 def _train(app: App, a: argparse.Namespace) -> int:
+    from .config import config_from_dict, config_to_dict, load_config
     from .engine import default_run_dir, train
+    from .inspect import describe
 
     if a.resume:
         if a.config:
@@ -188,6 +191,9 @@ def _train(app: App, a: argparse.Namespace) -> int:
 
 
 def _run(app: App, a: argparse.Namespace) -> int:
+    from .batch import Pipeline, autocast, process_folder
+    from .inference import load_generator
+
     if a.readers < 0 or a.writers < 0:
         raise UserError(f"--readers and --writers must be 0 or more, got {a.readers} and {a.writers}")
     task, gen, cfg = load_generator(_model(app, a.model), a.device, task=app.name)
@@ -210,13 +216,19 @@ def _model(app: App, path: Path) -> Path:
 
 def _demo(app: App, a: argparse.Namespace) -> int:
     blocks = app.make_demo(_model(app, a.model), a.device)
-    print(f"serving the {app.name} demo at http://{a.host}:{a.port}", flush=True)
-    blocks.launch(server_name=a.host, server_port=a.port, show_error=True)
+    return serve(blocks, f"the {app.name} demo", a.host, a.port)
+
+
+def serve(blocks: Any, what: str, host: str, port: int) -> int:
+    """Launch a Gradio page: our own one-line address, no analytics, no hints the CLI cannot act on."""
+    print(f"serving {what} at http://{host}:{port}", flush=True)
+    blocks.launch(server_name=host, server_port=port, show_error=True, quiet=True)
     return 0
 
 
 def main(app: App, argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` and run one verb; returns the exit status."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # the demos never phone home
     a = _parser(app).parse_args(argv)
     try:
         if a.verb == "new":

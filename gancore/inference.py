@@ -37,7 +37,8 @@ def load_generator(path: str | Path, device: torch.device | str = "cpu", task: s
     except ValueError as err:  # malformed JSON
         raise UserError(f"{path}: its stored config is not valid JSON ({err})") from None
     if task is not None and cfg.task.type != task:
-        raise UserError(f"{path}: is a {cfg.task.type} model, not a {task} one")
+        article = "an" if task[:1] in "aeiou" else "a"
+        raise UserError(f"{path}: is a {cfg.task.type} model, not {article} {task} one")
     with torch.device("meta"):
         _, probe = build_generator(cfg)
     count = sum(p.numel() for p in probe.parameters()) + sum(b.numel() for b in probe.buffers())

@@ -1,3 +1,5 @@
-"""The colorizer app: L in, ab out; trained on your photos, run over folders, shown in a demo."""
+"""The colorizer app: L in, ab out; trained on your photos, run over folders, shown in a demo.
 
-from . import task  # noqa: F401  (registers the "colorizer" task)
+Its task registers through the ``gancore.tasks`` entry point (``pyproject.toml``) when a config
+is loaded; importing the package loads nothing heavy.
+"""

@@ -1,3 +1,5 @@
-"""The inpainter app: photo + hole mask in, filled photo out; trained on your photos with synthetic masks."""
+"""The inpainter app: photo + hole mask in, filled photo out; trained on your photos with synthetic masks.
 
-from . import task  # noqa: F401  (registers the "inpainter" task)
+Its task registers through the ``gancore.tasks`` entry point (``pyproject.toml``) when a config
+is loaded; importing the package loads nothing heavy.
+"""

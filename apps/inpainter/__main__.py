@@ -16,9 +16,9 @@ APP = App(
     default_model=ROOT / "assets" / "models" / "inpainter.safetensors",
     make_processor=lazy("apps.inpainter.infer:make_processor"),
     make_demo=lazy("apps.inpainter.demo:make_demo"),  # gradio is slow to import
-    add_run_arguments=lazy("apps.inpainter.infer:add_run_arguments"),
+    add_run_arguments=lazy("apps.inpainter.options:add_run_arguments"),
     evaluate=lazy("apps.inpainter.evaluate:evaluate"),
-    add_eval_arguments=lazy("apps.inpainter.evaluate:add_eval_arguments"),
+    add_eval_arguments=lazy("apps.inpainter.options:add_eval_arguments"),
 )
 
 if __name__ == "__main__":

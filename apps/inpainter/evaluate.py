@@ -29,6 +29,7 @@ from gancore.report import write_report
 
 from .infer import MAX_SIDE, inpaint
 from .masks import EVAL_SETS, draw_fixed
+from .options import add_eval_arguments  # noqa: F401  (the suite reads it here)
 from .task import InpainterTask
 
 METHODS = ("model", "pyramid", "telea", "ns")
@@ -154,10 +155,3 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
 
 def vars_of(policy) -> dict:
     return {"coverage": list(policy.coverage), "width": list(policy.width), "shapes": policy.shapes}
-
-
-def add_eval_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--size", type=int, default=256, help="images are resized so the shorter side is this (default 256)")
-    p.add_argument(
-        "--sets", nargs="+", choices=list(EVAL_SETS), default=list(EVAL_SETS), help="mask sets (default: all three)"
-    )

@@ -26,7 +26,7 @@ from .crops import hole_boxes
 from .masks import MASK_POLICIES, draw_fixed
 
 MULTIPLE = 16  # the default generator halves the size 4 times: crops are padded to a multiple of this
-MAX_SIDE = 512  # crops larger than this are downscaled for the model
+from .options import MAX_SIDE, add_run_arguments  # noqa: F401, E402  (re-exported)
 
 
 @torch.no_grad()
@@ -103,19 +103,6 @@ def find_mask(masks_dir: Path, rel: Path) -> Path | None:
             if cand.is_file():
                 return cand
     return None
-
-
-def add_run_arguments(p: argparse.ArgumentParser) -> None:
-    src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--masks", type=Path, metavar="MASKS_DIR", help="one mask per image, same name (white = fill)")
-    src.add_argument(
-        "--mask-policy",
-        metavar="NAME",
-        help=f"synthetic masks, reproducible per file name: {', '.join(MASK_POLICIES.names())}",
-    )
-    p.add_argument(
-        "--max-side", type=int, default=MAX_SIDE, help=f"crops wider than this are downscaled (default {MAX_SIDE})"
-    )
 
 
 class Inpainter:

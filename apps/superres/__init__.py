@@ -1,3 +1,5 @@
-"""The super-resolution app: degraded LR in, HR out; trained on your photos, run over folders of any size."""
+"""The super-resolution app: degraded LR in, HR out; trained on your photos, run over folders of any size.
 
-from . import task  # noqa: F401  (registers the "superres" task)
+Its task registers through the ``gancore.tasks`` entry point (``pyproject.toml``) when a config
+is loaded; importing the package loads nothing heavy.
+"""

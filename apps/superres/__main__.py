@@ -16,9 +16,9 @@ APP = App(
     default_model=ROOT / "assets" / "models" / "superres-x4.safetensors",
     make_processor=lazy("apps.superres.infer:make_processor"),
     make_demo=lazy("apps.superres.demo:make_demo"),  # gradio is slow to import
-    add_run_arguments=lazy("apps.superres.infer:add_run_arguments"),
+    add_run_arguments=lazy("apps.superres.options:add_run_arguments"),
     evaluate=lazy("apps.superres.evaluate:evaluate"),
-    add_eval_arguments=lazy("apps.superres.evaluate:add_eval_arguments"),
+    add_eval_arguments=lazy("apps.superres.options:add_eval_arguments"),
 )
 
 if __name__ == "__main__":

@@ -24,11 +24,8 @@ from gancore.gan import build_generator
 from gancore.inference import load_generator
 
 from .modes import Layers, join, split, upscale_alpha
+from .options import PAD, TILE_BATCH_CUDA, TILE_OUT, add_run_arguments, add_tile_arguments  # noqa: F401  (re-exported)
 from .tiles import core_size, upscale_tiled
-
-TILE_OUT = 1024  # output pixels per tile side (context included): one tile's activations stay under 1 GB
-TILE_BATCH_CUDA = 4  # default tiles per forward pass on CUDA
-PAD = 16  # LR pixels of context: covers the default generators' receptive field (15 px)
 
 
 def default_tile(scale: int, pad: int = PAD) -> int:
@@ -117,25 +114,6 @@ class Upscaler:
         colour = self.upscale_array(layers.colour, scale)
         alpha = upscale_alpha(layers.alpha, scale) if layers.alpha is not None else None
         return join(colour, alpha)
-
-
-def add_run_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--scale", type=int, help="output factor (default: the model's; lower ones are resampled)")
-    add_tile_arguments(p)
-
-
-def add_tile_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--tile",
-        type=int,
-        help=f"tile side in input pixels (default: {TILE_OUT} / scale - 2 x tile-pad, so tiles come out {TILE_OUT} px)",
-    )
-    p.add_argument("--tile-pad", type=int, default=PAD, help=f"context around each tile, input pixels (default {PAD})")
-    p.add_argument(
-        "--tile-batch",
-        type=int,
-        help=f"tiles per forward pass (default: 1 on the CPU, {TILE_BATCH_CUDA} on CUDA; memory grows with it)",
-    )
 
 
 class FolderUpscaler:

@@ -6,6 +6,8 @@ The core knows nothing of colour, masks or scales; the task does. Images everywh
 
 from __future__ import annotations
 
+import sys
+
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -50,13 +52,27 @@ TASKS: Registry[type] = Registry("task")
 
 
 def load_task_plugins() -> None:
-    """Import the apps, which register their tasks, and the core's own 2-D benchmark task (``toy2d``).
+    """Register every installed task: the core's own 2-D benchmark (``toy2d``) and each module named
+    in the ``gancore.tasks`` entry-point group (the apps' tasks, or any other package's).
 
-    The core itself depends on no app.
+    The core imports no app by name. A plugin that fails to import is reported once and skipped.
     """
     from ..toy2d import task  # noqa: F401  (registers "toy2d")
 
-    try:
-        import apps  # noqa: F401
-    except ImportError:  # gancore used on its own
-        pass
+    for entry in _entry_points("gancore.tasks"):
+        if entry.value in _LOADED:
+            continue
+        _LOADED.add(entry.value)
+        try:
+            entry.load()
+        except Exception as err:  # a broken plugin must not take the core down
+            print(f"warning: task plugin {entry.name} ({entry.value}) failed to load: {err}", file=sys.stderr)
+
+
+_LOADED: set[str] = set()
+
+
+def _entry_points(group: str):
+    from importlib.metadata import entry_points
+
+    return sorted(entry_points(group=group), key=lambda e: e.name)

@@ -10,7 +10,6 @@ import dataclasses
 import pytest
 import torch
 
-import apps  # noqa: F401  (registers the tasks)
 from gancore.config import load_config
 from gancore.engine import train
 from gancore.engine.checkpoint import read

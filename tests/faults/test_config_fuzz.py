@@ -16,7 +16,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import apps  # noqa: F401  (registers the tasks)
 from gancore.config import config_from_dict
 from gancore.errors import ConfigError
 from gancore.gan import build_gan

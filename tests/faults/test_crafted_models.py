@@ -87,4 +87,6 @@ def test_another_apps_model_is_named(tmp_path, app):
         [*cmd, SHIPPED / "colorizer.safetensors"], capture_output=True, text=True, cwd=ROOT, timeout=300
     )
     assert proc.returncode == 2
-    assert proc.stderr.strip() == f"error: {SHIPPED / 'colorizer.safetensors'}: is a colorizer model, not a {app} one"
+    article = "an" if app == "inpainter" else "a"
+    expected = f"error: {SHIPPED / 'colorizer.safetensors'}: is a colorizer model, not {article} {app} one"
+    assert proc.stderr.strip() == expected

@@ -1,0 +1,32 @@
+"""The upscaler's own ``run`` and ``eval`` options, in a module that imports no torch (``--help`` is fast)."""
+
+from __future__ import annotations
+
+import argparse
+
+TILE_OUT = 1024  # output pixels per tile side (context included): one tile's activations stay under 1 GB
+TILE_BATCH_CUDA = 4  # default tiles per forward pass on CUDA
+PAD = 16  # LR pixels of context: covers the default generators' receptive field (15 px)
+
+
+def add_tile_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--tile",
+        type=int,
+        help=f"tile side in input pixels (default: {TILE_OUT} / scale - 2 x tile-pad, so tiles come out {TILE_OUT} px)",
+    )
+    p.add_argument("--tile-pad", type=int, default=PAD, help=f"context around each tile, input pixels (default {PAD})")
+    p.add_argument(
+        "--tile-batch",
+        type=int,
+        help=f"tiles per forward pass (default: 1 on the CPU, {TILE_BATCH_CUDA} on CUDA; memory grows with it)",
+    )
+
+
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--scale", type=int, help="output factor (default: the model's; lower ones are resampled)")
+    add_tile_arguments(p)
+
+
+def add_eval_arguments(p: argparse.ArgumentParser) -> None:
+    add_tile_arguments(p)
