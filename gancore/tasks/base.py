@@ -7,7 +7,6 @@ The core knows nothing of colour, masks or scales; the task does. Images everywh
 from __future__ import annotations
 
 import sys
-
 from dataclasses import dataclass
 from typing import Protocol
 

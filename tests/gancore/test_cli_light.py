@@ -27,7 +27,7 @@ def _imported(*args: str) -> tuple[set[str], subprocess.CompletedProcess]:
         ("apps.inpainter", "eval", "--help"),
         ("apps.superres", "run"),
         ("apps", "--help"),
-    ],  # fmt: skip
+    ],
 )
 def test_help_and_usage_errors_import_no_heavy_library(args):
     names, proc = _imported(*args)
