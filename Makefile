@@ -26,8 +26,8 @@ browser:  ## Debian's chromium for the real-browser demo test (Playwright drives
 test: install browser  ## every test, the browser test included
 	$(BIN)/python -m pytest
 
-demo: install  ## serve the colorizer demo with the shipped model
-	$(BIN)/python -m apps.colorizer demo --host $(HOST) --port $(PORT)
+demo: install  ## serve the suite's page (Colorize, Fill holes, Upscale tabs) with the shipped models
+	$(BIN)/python -m apps demo --host $(HOST) --port $(PORT)
 
 photos: install  ## the training photos: Debian packages -> data/photos (+ LICENSES.md), data/train (those + assets/photos)
 	$(BIN)/python -m photoset build --out data/photos --debs data/debs

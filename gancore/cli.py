@@ -58,6 +58,7 @@ class App:
     add_run_arguments: Callable[[argparse.ArgumentParser], None] | None = None  # app-specific `run` options
     evaluate: Callable[[Path, Path, argparse.Namespace], int] | None = None  # (model, data dir, args) -> status
     add_eval_arguments: Callable[[argparse.ArgumentParser], None] | None = None  # app-specific `eval` options
+    title: str = ""  # its tab on the suite's demo page ("Colorize", ...); default: the name
 
 
 def _parser(app: App) -> argparse.ArgumentParser:

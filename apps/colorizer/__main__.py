@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 APP = App(
     name="colorizer",
+    title="Colorize",
     summary="Colorize photos: train on your own pictures, colorize folders, or try the demo page.",
     default_config=ROOT / "configs" / "colorizer.json",
     default_model=ROOT / "assets" / "models" / "colorizer.safetensors",

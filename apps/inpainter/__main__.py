@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 APP = App(
     name="inpainter",
+    title="Fill holes",
     summary="Fill holes in photos: train on your pictures, fill folders with masks, or paint masks in the demo.",
     default_config=ROOT / "configs" / "inpainter.json",
     default_model=ROOT / "assets" / "models" / "inpainter.safetensors",

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 APP = App(
     name="superres",
+    title="Upscale",
     summary="Upscale photos x2/x3/x4: train on your own pictures, upscale folders of any size, or try the demo page.",
     default_config=ROOT / "configs" / "superres.json",
     default_model=ROOT / "assets" / "models" / "superres-x4.safetensors",

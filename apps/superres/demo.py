@@ -59,5 +59,24 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         out = gr.Image(
             label="Upscaled (PNG)", type="pil", image_mode=None, format="png", interactive=False, elem_id="output"
         )
-        button.click(run, inputs=[inp, factor], outputs=[slider, out], api_name="upscale")
+        button.click(run, inputs=[inp, factor], outputs=[slider, out], api_name="upscale_page", api_visibility="private")
+
+        # the endpoint for programs (gradio_client): /upscale (image, scale as an integer) -> one PNG
+        def api_upscale(image, scale):
+            if image is None:
+                raise gr.Error("Send a picture.")
+            try:
+                factor = int(scale)
+            except (TypeError, ValueError):
+                raise gr.Error(f"scale must be an integer from 2 to {up.scale}, got {scale!r}") from None
+            if not 2 <= factor <= up.scale or factor != scale:
+                raise gr.Error(f"scale must be an integer from 2 to {up.scale}, got {scale!r}")
+            return run(image, factor)[1]
+
+        with gr.Row(visible=False):
+            api_in = guarded(gr.Image(label="image", type="pil", image_mode=None), MAX_INPUT_PIXELS)
+            api_scale = gr.Number(label="scale", value=up.scale, precision=0)
+            api_out = gr.Image(label="upscaled", type="pil", image_mode=None, format="png")
+            api_button = gr.Button("api")
+        api_button.click(api_upscale, inputs=[api_in, api_scale], outputs=api_out, api_name="upscale")
     return page

@@ -25,7 +25,7 @@ def fill_fn(model_file):
 
     page = make_demo(model_file)
     assert isinstance(page, gr.Blocks)
-    return next(f for f in page.fns.values() if f.api_name == "fill").fn
+    return next(f for f in page.fns.values() if f.api_name == "fill_page").fn
 
 
 def photo(w=80, h=60):

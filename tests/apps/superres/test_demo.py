@@ -33,7 +33,7 @@ def test_make_demo(model_file, small_photos):
 
     page = make_demo(model_file)
     assert isinstance(page, gr.Blocks)
-    fn = next(f for f in page.fns.values() if f.api_name == "upscale")
+    fn = next(f for f in page.fns.values() if f.api_name == "upscale_page")
     photo = Image.open(next(small_photos.glob("*.jpg")))
     (before, after), png = fn.fn(photo, "x2")
     assert png is after and after.size == (2 * photo.width, 2 * photo.height) and before.size == after.size
