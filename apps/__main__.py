@@ -1,7 +1,7 @@
 """``python -m apps VERB``: what spans the apps.
 
-    python -m apps demo     one page with a tab per installed app (make demo)
-    python -m apps eval     every shipped model on the evaluation split (make eval)
+python -m apps demo     one page with a tab per installed app (make demo)
+python -m apps eval     every shipped model on the evaluation split (make eval)
 """
 
 from __future__ import annotations

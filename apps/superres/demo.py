@@ -59,7 +59,8 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         out = gr.Image(
             label="Upscaled (PNG)", type="pil", image_mode=None, format="png", interactive=False, elem_id="output"
         )
-        button.click(run, inputs=[inp, factor], outputs=[slider, out], api_name="upscale_page", api_visibility="private")
+        page_event = {"api_name": "upscale_page", "api_visibility": "private"}  # the page's own; programs: /upscale
+        button.click(run, inputs=[inp, factor], outputs=[slider, out], **page_event)
 
         # the endpoint for programs (gradio_client): /upscale (image, scale as an integer) -> one PNG
         def api_upscale(image, scale):
