@@ -78,7 +78,11 @@ def read_mask(path: Path, size: tuple[int, int]) -> np.ndarray:
     Colour masks are read as their luminance; transparent pixels count as black. A mask of
     another size is resized (nearest) with a warning on stderr.
     """
-    img = open_image(path)
+    return mask_from_image(open_image(path), size, str(path))
+
+
+def mask_from_image(img: Image.Image, size: tuple[int, int], name: str = "the mask") -> np.ndarray:
+    """A mask picture -> ``(H, W)`` bool at ``size`` (W, H), as ``read_mask`` reads a file."""
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         rgba = img.convert("RGBA")
         black = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
@@ -86,7 +90,7 @@ def read_mask(path: Path, size: tuple[int, int]) -> np.ndarray:
     gray = img.convert("L") if img.mode not in ("I", "I;16", "F") else img
     if gray.size != size:
         print(
-            f"warning: mask {path} is {gray.size[0]}x{gray.size[1]}, the image {size[0]}x{size[1]}: resized",
+            f"warning: mask {name} is {gray.size[0]}x{gray.size[1]}, the image {size[0]}x{size[1]}: resized",
             file=sys.stderr,
         )
         gray = gray.resize(size, Image.Resampling.NEAREST)

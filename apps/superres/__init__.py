@@ -3,3 +3,30 @@
 Its task registers through the ``gancore.tasks`` entry point (``pyproject.toml``) when a config
 is loaded; importing the package loads nothing heavy.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def upscale(image, scale: int | None = None, model=None, device: str = "cpu"):
+    """Upscale one picture, as ``run`` does (tile by tile, any size; alpha, gray and 16-bit kept):
+    a PIL image, a uint8 array or a path in, a PIL image ``scale`` times larger out. ``scale``:
+    the model's (default) or a lower factor. ``model``: a checkpoint (default: the shipped
+    ``assets/models/superres-x4.safetensors``), loaded once.
+
+    >>> from apps.superres import upscale
+    >>> upscale("small.png", scale=4).save("big.png")
+    """
+    from ..inputs import generator, picture
+    from .infer import Upscaler
+
+    task, gen, cfg = generator(model, _DEFAULT_MODEL, "superres", device)
+    key = (id(gen), device)
+    if key not in _UPSCALERS:
+        _UPSCALERS[key] = Upscaler(task, gen, cfg, device)
+    return _UPSCALERS[key].upscale(picture(image), scale)
+
+
+_UPSCALERS: dict = {}
+_DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "assets" / "models" / "superres-x4.safetensors"
