@@ -59,6 +59,8 @@ class App:
     evaluate: Callable[[Path, Path, argparse.Namespace], int] | None = None  # (model, data dir, args) -> status
     add_eval_arguments: Callable[[argparse.ArgumentParser], None] | None = None  # app-specific `eval` options
     title: str = ""  # its tab on the suite's demo page ("Colorize", ...); default: the name
+    make_export: Callable[..., Any] | None = None  # (task, G, cfg, rgb) -> gancore.export.Exportable
+    example: Path | None = None  # a real photo for export's check
 
 
 def _parser(app: App) -> argparse.ArgumentParser:
@@ -110,6 +112,12 @@ def _parser(app: App) -> argparse.ArgumentParser:
         ev.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
         if app.add_eval_arguments:
             app.add_eval_arguments(ev)
+
+    if app.make_export is not None:
+        ex = sub.add_parser("export", help="write the generator as ONNX and check it against PyTorch (onnxruntime)")
+        ex.add_argument("output", type=Path, metavar="OUT.onnx", help="where the ONNX file goes")
+        ex.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
+        ex.add_argument("--photo", type=Path, default=app.example, help=f"the check's photo (default: {app.example})")
 
     demo = sub.add_parser("demo", help="serve the Gradio demo page")
     demo.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
@@ -206,6 +214,25 @@ def _run(app: App, a: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def _export(app: App, a: argparse.Namespace) -> int:
+    import numpy as np
+
+    from .data import read_rgb
+    from .export import TOLERANCE, export_onnx
+    from .inference import load_generator
+
+    task, gen, cfg = load_generator(_model(app, a.model), "cpu", task=app.name)
+    if a.photo is None or not a.photo.is_file():
+        raise UserError(f"the check's photo not found: {a.photo}; pass --photo PATH")
+    spec = app.make_export(task, gen, cfg, np.asarray(read_rgb(a.photo)))
+    diff = export_onnx(spec, a.output)
+    print(f"{spec.note}\nonnxruntime vs PyTorch on {a.photo.name}: largest difference {diff:.2e} (on [0, 1] images)")
+    if diff > TOLERANCE:
+        print(f"error: the difference is above {TOLERANCE}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _model(app: App, path: Path) -> Path:
     if not path.is_file():
         raise UserError(
@@ -238,6 +265,8 @@ def main(app: App, argv: Sequence[str] | None = None) -> int:
             return _train(app, a)
         if a.verb == "run":
             return _run(app, a)
+        if a.verb == "export":
+            return _export(app, a)
         if a.verb == "eval":
             return app.evaluate(_model(app, a.model), a.data, a)
         return _demo(app, a)

@@ -18,6 +18,8 @@ APP = App(
     make_processor=lazy("apps.colorizer.infer:make_processor"),
     make_demo=lazy("apps.colorizer.demo:make_demo"),  # gradio is slow to import
     evaluate=lazy("apps.colorizer.evaluate:evaluate"),
+    make_export=lazy("apps.colorizer.export:make_export"),
+    example=ROOT / "assets" / "eval" / "gcompris-erase-toucan.jpg",
 )
 
 if __name__ == "__main__":

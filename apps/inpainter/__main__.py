@@ -19,6 +19,8 @@ APP = App(
     make_demo=lazy("apps.inpainter.demo:make_demo"),  # gradio is slow to import
     add_run_arguments=lazy("apps.inpainter.options:add_run_arguments"),
     evaluate=lazy("apps.inpainter.evaluate:evaluate"),
+    make_export=lazy("apps.inpainter.export:make_export"),
+    example=ROOT / "assets" / "eval" / "gcompris-erase-toucan.jpg",
     add_eval_arguments=lazy("apps.inpainter.options:add_eval_arguments"),
 )
 

@@ -19,6 +19,8 @@ APP = App(
     make_demo=lazy("apps.superres.demo:make_demo"),  # gradio is slow to import
     add_run_arguments=lazy("apps.superres.options:add_run_arguments"),
     evaluate=lazy("apps.superres.evaluate:evaluate"),
+    make_export=lazy("apps.superres.export:make_export"),
+    example=ROOT / "assets" / "eval" / "gcompris-erase-toucan.jpg",
     add_eval_arguments=lazy("apps.superres.options:add_eval_arguments"),
 )
 
