@@ -211,10 +211,14 @@ def broken_links(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _todo(files: list[Path], in_dir: Path, out_dir: Path, report: BatchReport) -> list[tuple[Path, Path]]:
-    """(input, output) pairs still to do; inputs whose output exists are skipped."""
+def _todo(
+    files: list[Path], in_dir: Path, out_dir: Path, report: BatchReport, shard: tuple[int, int] = (0, 1)
+) -> list[tuple[Path, Path]]:
+    """(input, output) pairs still to do (this shard's: every ``world``-th from ``rank``); inputs
+    whose output exists are skipped."""
+    rank, world = shard
     todo = []
-    for src, dst in output_paths(files, in_dir, out_dir).items():
+    for src, dst in list(output_paths(files, in_dir, out_dir).items())[rank::world]:
         if dst.exists():
             report.skipped.append(dst)
             continue
@@ -228,8 +232,12 @@ def process_folder(
     process: Processor | Callable[[Path], Image.Image],  # see the module docstring
     progress: bool = True,  # show the progress bar
     pipeline: Pipeline = Pipeline(),  # threads around the model; SEQUENTIAL runs one file at a time
+    shard: tuple[int, int] = (0, 1),  # (rank, processes): this process takes every processes-th file
 ) -> BatchReport:
-    """Apply ``process`` to every image under ``in_dir``, writing ``out_dir/<same path>.png``."""
+    """Apply ``process`` to every image under ``in_dir``, writing ``out_dir/<same path>.png``.
+
+    With ``shard=(r, n)`` the process handles the files at positions ``r, r + n, ...`` of the sorted
+    list, so ``n`` processes together do each file once (``merge_reports`` joins their reports)."""
     in_dir, out_dir = Path(in_dir), Path(out_dir)
     if not in_dir.is_dir():
         raise UserError(f"input folder not found: {in_dir}")
@@ -239,13 +247,14 @@ def process_folder(
     files = [p for p in list_images(in_dir) if out_res not in p.resolve().parents]
     proc = as_processor(process)
     report = BatchReport()
-    for link in broken_links(in_dir):
+    for link in broken_links(in_dir) if shard[0] == 0 else []:  # named once, by the first process
         _fail(report, link, "a broken symbolic link (its target is missing or a loop)", f"{link}: broken symbolic link")
     start = time.perf_counter()
-    bar = tqdm(total=len(files), unit="img", disable=not progress, dynamic_ncols=True)
+    share = len(range(shard[0], len(files), shard[1]))
+    bar = tqdm(total=share, unit="img", disable=not progress, dynamic_ncols=True)
     try:
-        todo = _todo(files, in_dir, out_dir, report)
-        bar.update(len(files) - len(todo))
+        todo = _todo(files, in_dir, out_dir, report, shard)
+        bar.update(len(report.skipped))
         for _ in _run_pipeline(proc, todo, pipeline, report):
             bar.update(1)
     finally:
@@ -253,9 +262,23 @@ def process_folder(
     report.seconds = time.perf_counter() - start
     report.done.sort()
     report.failed.sort()
-    if not files:
+    if not files and shard[0] == 0:
         print(f"warning: no images under {in_dir}", file=sys.stderr)
     return report
+
+
+def merge_reports(reports: list[BatchReport]) -> BatchReport:
+    """The reports of the processes of one sharded run as one (the run's wall time: the slowest's)."""
+    merged = BatchReport(seconds=max((r.seconds for r in reports), default=0.0))
+    for r in reports:
+        merged.done += r.done
+        merged.skipped += r.skipped
+        merged.failed += r.failed
+        merged.pixels += r.pixels
+    merged.done.sort()
+    merged.skipped.sort()
+    merged.failed.sort()
+    return merged
 
 
 def _fail(report: BatchReport, src: Path, reason: str, message: str) -> None:

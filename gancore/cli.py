@@ -205,13 +205,35 @@ def _run(app: App, a: argparse.Namespace) -> int:
 
     if a.readers < 0 or a.writers < 0:
         raise UserError(f"--readers and --writers must be 0 or more, got {a.readers} and {a.writers}")
+    rank, world = int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
+    if world > 1 and str(a.device).startswith("cuda"):  # under torchrun: one GPU per process
+        a.device = f"cuda:{os.environ.get('LOCAL_RANK', '0')}"
     task, gen, cfg = load_generator(_model(app, a.model), a.device, task=app.name)
     process = app.make_processor(task, gen, cfg, a)
     pipeline = Pipeline(readers=a.readers, prefetch=max(1, 2 * a.readers), writers=a.writers)
+    progress = not a.no_progress and rank == 0
     with autocast(a.device, a.precision):  # the model runs in this thread (readers and writers only do I/O)
-        report = process_folder(a.input, a.output, process, progress=not a.no_progress, pipeline=pipeline)
-    print(report.summary())
+        report = process_folder(a.input, a.output, process, progress=progress, pipeline=pipeline, shard=(rank, world))
+    if world > 1:
+        report = _gather_reports(report)
+    if rank == 0:
+        print((f"{world} processes: " if world > 1 else "") + report.summary())
     return 0 if report.ok else 1
+
+
+def _gather_reports(report):
+    """Every process's report, merged (a gloo group over torchrun's processes, CPU or CUDA alike)."""
+    import torch.distributed as dist
+
+    from .batch import merge_reports
+
+    dist.init_process_group("gloo")
+    try:
+        reports = [None] * dist.get_world_size()
+        dist.all_gather_object(reports, report)
+        return merge_reports(reports)
+    finally:
+        dist.destroy_process_group()
 
 
 def _export(app: App, a: argparse.Namespace) -> int:
