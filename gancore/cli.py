@@ -186,6 +186,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
         if value is not None:
             cfg = cfg.replace(section, **{key: value})
     cfg = config_from_dict(config_to_dict(cfg))  # re-validate with the overrides
+    check_size(cfg)
     if a.dry_run:
         print(describe(cfg))
         return 0
@@ -197,6 +198,42 @@ def _train(app: App, a: argparse.Namespace) -> int:
         f"generator for run/demo: {result.generator}  (--model {result.generator})"
     )
     return 0
+
+
+def check_size(cfg: Config) -> None:
+    """Build both networks on the meta device at ``data.size``; if they do not fit that size but do
+    fit others (a U-Net's skips need a multiple of 2^levels), say which sizes work."""
+    import math
+
+    import torch
+
+    from .errors import ConfigError
+    from .gan import build_gan
+
+    def fits(size: int) -> bool:
+        try:
+            with torch.device("meta"):
+                build_gan(cfg.replace("data", size=size))
+            return True
+        except ConfigError:
+            return False
+
+    try:
+        with torch.device("meta"):
+            build_gan(cfg)
+        return
+    except ConfigError as err:
+        size = cfg.data.size
+        good = [s for s in range(8, max(520, 2 * size + 8), 8) if s != size and fits(s)]
+        if not good:
+            raise
+        step = math.gcd(*good)
+        lower = [s for s in good if s < size]
+        near = [s for s in (lower[-1] if lower else None, next((s for s in good if s > size), None)) if s]
+        raise UserError(
+            f"data.size {size} does not fit these networks ({err}); sizes that work are multiples of {step}, "
+            f"e.g. {' or '.join(map(str, near))}"
+        ) from None
 
 
 def _run(app: App, a: argparse.Namespace) -> int:

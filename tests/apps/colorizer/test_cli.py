@@ -134,3 +134,10 @@ def test_resume_survives_a_truncated_config_and_removes_stale_temporaries(tmp_pa
     assert not stale.exists() and "left by an interrupted write" in resumed.stdout
     assert json.loads((run / "config.json").read_text())["train"]["steps"] == 4  # rewritten, atomically
     assert (run / "checkpoints" / "step-000004.safetensors").exists()
+
+
+def test_a_size_the_unet_cannot_take_says_which_sizes_work(small_photos):
+    r = cli("train", small_photos, "--size", "100", "--dry-run")
+    assert r.returncode == 2
+    assert "data.size 100 does not fit these networks" in r.stderr
+    assert "multiples of 32, e.g. 96 or 128" in r.stderr and "Traceback" not in r.stderr
