@@ -40,23 +40,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_demo(app: str, model: Path, tmp_path: Path, timeout: float = 120) -> Iterator[str]:
-    """``python -m apps.<app> demo`` on a free port; yields its URL once it answers; kills its group after."""
+def serve_demo(app: str, model: Path | None, tmp_path: Path, timeout: float = 180) -> Iterator[str]:
+    """``python -m apps.<app> demo`` (``app=""``, ``model=None``: the suite's ``python -m apps demo``) on a
+    free port; yields its URL once it answers; kills its group after."""
     port = free_port()
-    log = tmp_path / f"{app}-server.log"
+    log = tmp_path / f"{app or 'suite'}-server.log"
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "PYTHONUNBUFFERED": "1"}
-    cmd = [
-        sys.executable,
-        "-m",
-        f"apps.{app}",
-        "demo",
-        "--model",
-        str(model),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
+    module = f"apps.{app}" if app else "apps"
+    cmd = [sys.executable, "-m", module, "demo", "--host", "127.0.0.1", "--port", str(port)]
+    if model is not None:
+        cmd += ["--model", str(model)]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"

@@ -19,7 +19,7 @@ from gancore.inference import load_generator
 from ..uploads import guarded
 from .infer import MAX_SIDE, inpaint
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "photos"
+EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo" / "inpainter"
 MAX_PIXELS = 40_000_000  # a page, not a batch job: `run` takes any size
 
 
@@ -106,6 +106,10 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             with gr.Column():
                 button = gr.Button("Fill", variant="primary", elem_id="fill-button")
                 info = gr.Markdown(elem_id="fill-info")
+        pairs = [(p, p.with_name(f"{p.stem}-mask.png")) for p in sorted(EXAMPLES.glob("*.jpg"))]
+        pairs = [[str(photo), str(m)] for photo, m in pairs if m.is_file()]
+        if pairs:
+            gr.Examples(pairs, inputs=[editor, mask], label="Examples (a photo and its mask: press Fill)")
         button.click(run, inputs=[editor, mask], outputs=[out, info], api_name="fill_page", api_visibility="private")
 
         # the endpoint for programs (gradio_client): /fill (image, mask image; white = fill) -> one PNG

@@ -40,7 +40,7 @@ def make_suite(device: str = "cpu", models: dict[str, Path] | None = None):
         gr.Markdown("# gancore\nColorize old photos, fill holes, upscale pictures: models trained by this project.")
         with gr.Tabs():
             for app, model, blocks in tabs:
-                with gr.Tab(app.title or app.name, id=app.name):
+                with gr.Tab(app.title or app.name, id=app.name, elem_id=f"tab-{app.name}"):
                     gr.Markdown(f"{app.summary}  \nModel: `{_shown(model)}`")
                     blocks.render()
     return page

@@ -10,6 +10,7 @@ from PIL import Image
 from ..uploads import guarded
 from .infer import Upscaler
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo"
 MAX_OUTPUT_PIXELS = 100_000_000  # a page, not a batch job: `run` takes any size
 MAX_INPUT_PIXELS = MAX_OUTPUT_PIXELS // 4  # checked from the upload's header, before decoding (x2 fits)
 
@@ -59,6 +60,9 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         out = gr.Image(
             label="Upscaled (PNG)", type="pil", image_mode=None, format="png", interactive=False, elem_id="output"
         )
+        examples = sorted((EXAMPLES / "superres").glob("*.png"))
+        if examples:
+            gr.Examples([[str(p), choices[-1]] for p in examples], inputs=[inp, factor], label="Examples")
         page_event = {"api_name": "upscale_page", "api_visibility": "private"}  # the page's own; programs: /upscale
         button.click(run, inputs=[inp, factor], outputs=[slider, out], **page_event)
 
