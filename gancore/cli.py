@@ -83,6 +83,12 @@ def _parser(app: App) -> argparse.ArgumentParser:
         action="store_true",
         help="continue the run in --out (default: the newest run) from its last checkpoint",
     )
+    tr.add_argument(
+        "--init-generator",
+        type=Path,
+        metavar="MODEL",
+        help="start G from this generator export or checkpoint (a GAN fine-tune of a PSNR model)",
+    )
     tr.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     tr.add_argument("--dry-run", action="store_true", help="print both networks layer by layer and stop")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -177,7 +183,13 @@ def _train(app: App, a: argparse.Namespace) -> int:
         run_dir = a.out or default_run_dir(app.name)
     if cfg.task.type != app.name:
         raise UserError(f"the config is for the {cfg.task.type} task, not {app.name}")
+    if a.init_generator is not None:
+        if a.resume:
+            raise UserError("--init-generator starts a run; a resumed one continues from its checkpoint")
+        if not a.init_generator.is_file():
+            raise UserError(f"--init-generator: not found: {a.init_generator}")
     for section, key, value in (
+        ("train", "init_generator", str(a.init_generator) if a.init_generator else None),
         ("data", "size", a.size),
         ("data", "batch", a.batch),
         ("data", "workers", a.workers),

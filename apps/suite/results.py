@@ -38,8 +38,9 @@ def _inpainter(r: dict) -> list[str]:
 
 
 def _superres(r: dict) -> list[str]:
-    lines = ["| method | PSNR-Y (dB) | SSIM-Y |", "|---|---|---|"]
-    lines += [f"| {row['method']} | {row['psnr_y']:.3f} | {row['ssim_y']:.4f} |" for row in r["rows"]]
+    lines = ["| method | PSNR-Y (dB) | SSIM-Y | sharpness (gradient vs truth) |", "|---|---|---|---|"]
+    lines += [f"| {row['method']} | {row['psnr_y']:.3f} | {row['ssim_y']:.4f} | {row.get('sharpness', 0):.3f} |"
+              for row in r["rows"]]  # fmt: skip
     return [*lines, "", f"x{r['scale']}; model - bicubic: **{r['gain_over_bicubic_db']:+.3f} dB**; LR by {r['lr']}; "
             f"{r['crop_border']} px border cropped."]  # fmt: skip
 

@@ -3,7 +3,8 @@
 Each image (cropped to a multiple of the scale) is downscaled by the task's bicubic degradation
 (antialiased) and rounded to 8 bits; the model (tiled, as ``run``), PIL's bicubic and PIL's
 Lanczos then upscale that LR image back. Scores are Y-channel PSNR / SSIM with ``scale`` pixels
-cropped at the border (``metrics.py``), averaged over images.
+cropped at the border (``metrics.py``), averaged over images, and ``sharpness``: the output's mean
+gradient magnitude over the truth's (1.0 = as sharp as the photo).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from gancore.report import write_report
 
 from .degrade import bicubic_resize
 from .infer import Upscaler
-from .metrics import psnr_ssim
+from .metrics import psnr_ssim, sharpness
 from .options import add_eval_arguments  # noqa: F401  (the suite reads it here)
 
 METHODS = ("model", "bicubic", "lanczos")
@@ -53,13 +54,13 @@ def score_image(up: Upscaler, hr: np.ndarray) -> dict[str, dict[str, float]]:
     scores = {}
     for name, out in outputs.items():
         psnr, ssim = psnr_ssim(out, hr, border=s)
-        scores[name] = {"psnr_y": psnr, "ssim_y": ssim}
+        scores[name] = {"psnr_y": psnr, "ssim_y": ssim, "sharpness": sharpness(out, hr, border=s)}
     return scores
 
 
 def table(rows: list[dict]) -> str:
-    lines = [f"{'method':<10} {'PSNR-Y (dB)':>12} {'SSIM-Y':>8}"]
-    lines += [f"{r['method']:<10} {r['psnr_y']:>12.3f} {r['ssim_y']:>8.4f}" for r in rows]
+    lines = [f"{'method':<10} {'PSNR-Y (dB)':>12} {'SSIM-Y':>8} {'sharpness':>10}"]
+    lines += [f"{r['method']:<10} {r['psnr_y']:>12.3f} {r['ssim_y']:>8.4f} {r['sharpness']:>10.3f}" for r in rows]
     return "\n".join(lines)
 
 
@@ -83,6 +84,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "method": m,
             "psnr_y": float(np.mean([r[m]["psnr_y"] for r in per_image])),
             "ssim_y": float(np.mean([r[m]["ssim_y"] for r in per_image])),
+            "sharpness": float(np.mean([r[m]["sharpness"] for r in per_image])),
         }
         for m in METHODS
     ]

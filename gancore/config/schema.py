@@ -115,6 +115,8 @@ class TrainConfig:
     channels_last: Literal["auto"] | bool = "auto"  # NHWC memory format for weights and batches; "auto": on CUDA
     compile: bool | Literal["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"] = False
     # torch.compile G's and D's forward (true = "default" mode); the first steps are slow while it compiles
+    init_generator: str | None = None  # a generator export or checkpoint whose G weights start the run
+    # (ESRGAN's GAN fine-tune of a PSNR model); its generator config must match this one's
 
 
 @dataclass(frozen=True)

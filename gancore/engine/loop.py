@@ -101,6 +101,8 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
     # build the networks, the loss and the trainer from the config
     torch.manual_seed(cfg.train.seed)
     gan = build_gan(cfg).to(dev)
+    if cfg.train.init_generator and not resume:
+        init_generator(gan, Path(cfg.train.init_generator))
     trainer = cfg.trainer.build(gan)
     sampler = cfg.sampler.build()  # what the sample sheets show (gancore/samplers)
     b, w = cfg.data.batch, world.size  # images per process per step, processes
@@ -201,6 +203,21 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
             log.close()
     dump_rank_weights(gan, world)  # GANCORE_DUMP_RANK_WEIGHTS=DIR: each rank's final weights (tests)
     return RunResult(run_dir, step, list_checkpoints(ckpt_dir)[-1], run_dir / "generator.safetensors")
+
+
+def init_generator(gan, path: Path) -> None:
+    """G's (and its EMA copy's) weights from ``path``; a UserError when it is missing or does not fit."""
+    from .checkpoint import read
+
+    tensors, _ = read(path)
+    state = {k[len("generator.") :]: v for k, v in tensors.items() if k.startswith("generator.")}
+    try:
+        gan.generator.load_state_dict(state)
+        if gan.ema is not None:
+            gan.ema.load_state_dict(state)
+    except RuntimeError as err:
+        detail = " ".join(str(err).split())[:300]
+        raise UserError(f"train.init_generator {path}: its weights do not fit this generator ({detail})") from None
 
 
 def seed_everything(seed: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -91,3 +92,19 @@ def test_checkpoint_files_get_the_usual_mode(tmp_path, tiny_config, small_photos
     os.umask(mask)
     for path in (result.generator, result.checkpoint):
         assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
+
+
+def test_init_generator_starts_from_the_given_weights(tmp_path, tiny_config, small_photos):
+    first = train(tiny_config.replace("train", steps=2), small_photos, tmp_path / "a", progress=False)
+    options = dataclasses.replace(tiny_config.trainer.options, g_learn_rate=0.0)
+    cfg = dataclasses.replace(tiny_config, trainer=dataclasses.replace(tiny_config.trainer, options=options))
+    cfg = cfg.replace("train", steps=2, init_generator=str(first.generator))
+    second = train(cfg, small_photos, tmp_path / "b", progress=False)
+    a, b = weights(first.generator), weights(second.generator)
+    assert a.keys() == b.keys()
+    for k in a:  # G's learning rate is 0: it is still exactly the weights it started from
+        if "running" not in k and "num_batches" not in k:
+            assert torch.equal(a[k], b[k]), k
+    bad = tiny_config.replace("train", steps=1, init_generator=str(tmp_path / "missing.safetensors"))
+    with pytest.raises(UserError, match="checkpoint not found"):
+        train(bad, small_photos, tmp_path / "c", progress=False)

@@ -31,3 +31,17 @@ def test_psnr_matches_formula_and_border_is_cropped():
 def test_exception_shapes_differ():
     with pytest.raises(ValueError, match="shapes differ"):
         psnr_ssim(np.zeros((20, 20, 3), np.uint8), np.zeros((20, 21, 3), np.uint8), 2)
+
+
+def test_sharpness_is_one_for_the_truth_and_lower_for_a_blur():
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    from apps.superres.metrics import sharpness
+
+    rng = np.random.default_rng(0)
+    hr = np.asarray(Image.fromarray(rng.integers(0, 256, (12, 16, 3), dtype=np.uint8)).resize((64, 48)))
+    blurred = np.asarray(Image.fromarray(hr).filter(ImageFilter.GaussianBlur(2)))
+    assert sharpness(hr, hr, border=2) == 1.0
+    assert sharpness(blurred, hr, border=2) < 0.8
+    assert sharpness(np.asarray(Image.fromarray(hr).filter(ImageFilter.UnsharpMask(3, 200))), hr, border=2) > 1.1
