@@ -92,7 +92,7 @@ def test_eval_prints_table_and_writes_json(tmp_path, capsys, model, small_photos
     assert status == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("x2 on 6 images") and "2 px border cropped" in lines[0]
-    assert lines[1].split() == ["method", "PSNR-Y", "(dB)", "SSIM-Y"]
+    assert lines[1].split() == ["method", "PSNR-Y", "(dB)", "SSIM-Y", "sharpness"]
     assert [line.split()[0] for line in lines[2:5]] == ["model", "bicubic", "lanczos"]
     data = json.loads(report.read_text())
     assert [row["method"] for row in data["rows"]] == ["model", "bicubic", "lanczos"]
