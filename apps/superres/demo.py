@@ -22,23 +22,67 @@ def before_after(up: Upscaler, image: Image.Image, scale: int) -> tuple[Image.Im
     return before.resize(out.size, Image.Resampling.BICUBIC), out
 
 
-def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
-    up = Upscaler.load(model, device)
-    choices = [f"x{s}" for s in range(2, up.scale + 1)]
+def shipped_models(model: Path) -> dict[str, tuple[Path, int]]:
+    """``{label: (path, scale)}``: ``model`` first, then the other upscalers beside it (``superres-*``)."""
+    import json
 
-    def run(image, factor):
+    from gancore.engine.checkpoint import read_metadata
+
+    others = sorted(p for p in model.parent.glob("superres-*.safetensors") if p.resolve() != model.resolve())
+    paths = [model, *others]
+    found = {}
+    for path in paths:
+        try:
+            scale = int(json.loads(read_metadata(path)["config"])["task"]["scale"])
+        except Exception:  # not an upscaler, or unreadable: not offered
+            continue
+        kind = "GAN: sharper texture" if path.stem.endswith("-gan") else "PSNR: faithful"
+        found[f"{path.stem} (x{scale}, {kind})"] = (path, scale)
+    return found
+
+
+def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
+    models = shipped_models(Path(model))
+    if not models:
+        Upscaler.load(model, device)  # names what is wrong with the file
+    labels = list(models)
+    loaded: dict[str, Upscaler] = {}
+
+    def upscaler(label: str) -> Upscaler:
+        if label not in models:
+            raise gr.Error(f"unknown model {label!r}")
+        if label not in loaded:
+            loaded[label] = Upscaler.load(models[label][0], device)
+        return loaded[label]
+
+    up = upscaler(labels[0])
+    top = max(scale for _, scale in models.values())
+    choices = [f"x{s}" for s in range(2, top + 1)]
+
+    def run(image, factor, label=labels[0]):
         if image is None:
             raise gr.Error("Upload a picture first.")
         scale = int(str(factor).lstrip("x"))
         if image.width * image.height * scale * scale > MAX_OUTPUT_PIXELS:
             raise gr.Error(f"The output would exceed {MAX_OUTPUT_PIXELS // 1_000_000} MP; use the `run` command.")
-        before, after = before_after(up, image, scale)
+        chosen = upscaler(label)
+        if scale > chosen.scale:
+            raise gr.Error(f"{label} upscales at most x{chosen.scale}; pick another model or a lower factor.")
+        before, after = before_after(chosen, image, scale)
         return (before, after), after
+
+    def for_scale(scale: int) -> str:
+        """The API's model for a factor: a PSNR model of that scale, else the smallest larger one."""
+        faithful = [(s, label) for label, (p, s) in models.items() if not p.stem.endswith("-gan") and s >= scale]
+        if not faithful:
+            raise gr.Error(f"scale must be an integer from 2 to {top}, got {scale!r}")
+        return min(faithful)[1]
 
     with gr.Blocks(title="Super-resolution") as page:
         gr.Markdown(
-            f"# Super-resolution\nUpload a picture and pick the factor. The model upscales x{up.scale} "
-            "tile by tile (lower factors resample its output); drag the slider to compare with bicubic."
+            "# Super-resolution\nUpload a picture, pick the model and the factor. Each model upscales by its "
+            "own factor tile by tile (lower factors resample its output); drag the slider to compare with bicubic. "
+            "PSNR models are faithful; GAN models trade a little accuracy for sharper texture."
         )
         with gr.Row():
             inp = guarded(
@@ -52,7 +96,8 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 MAX_INPUT_PIXELS,
             )
             with gr.Column():
-                factor = gr.Radio(choices, value=choices[-1], label="Scale", elem_id="scale")
+                chosen = gr.Dropdown(labels, value=labels[0], label="Model", elem_id="model")
+                factor = gr.Radio(choices, value=f"x{up.scale}", label="Scale", elem_id="scale")
                 button = gr.Button("Upscale", variant="primary", elem_id="upscale-button")
         slider = gr.ImageSlider(
             label="Bicubic | model", type="pil", format="png", interactive=False, elem_id="before-after"
@@ -62,9 +107,9 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         )
         examples = sorted((EXAMPLES / "superres").glob("*.png"))
         if examples:
-            gr.Examples([[str(p), choices[-1]] for p in examples], inputs=[inp, factor], label="Examples")
+            gr.Examples([[str(p), f"x{up.scale}"] for p in examples], inputs=[inp, factor], label="Examples")
         page_event = {"api_name": "upscale_page", "api_visibility": "private"}  # the page's own; programs: /upscale
-        button.click(run, inputs=[inp, factor], outputs=[slider, out], **page_event)
+        button.click(run, inputs=[inp, factor, chosen], outputs=[slider, out], **page_event)
 
         # the endpoint for programs (gradio_client): /upscale (image, scale as an integer) -> one PNG
         def api_upscale(image, scale):
@@ -73,14 +118,14 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             try:
                 factor = int(scale)
             except (TypeError, ValueError):
-                raise gr.Error(f"scale must be an integer from 2 to {up.scale}, got {scale!r}") from None
-            if not 2 <= factor <= up.scale or factor != scale:
-                raise gr.Error(f"scale must be an integer from 2 to {up.scale}, got {scale!r}")
-            return run(image, factor)[1]
+                raise gr.Error(f"scale must be an integer from 2 to {top}, got {scale!r}") from None
+            if not 2 <= factor <= top or factor != scale:
+                raise gr.Error(f"scale must be an integer from 2 to {top}, got {scale!r}")
+            return run(image, factor, for_scale(factor))[1]
 
         with gr.Row(visible=False):
             api_in = guarded(gr.Image(label="image", type="pil", image_mode=None), MAX_INPUT_PIXELS)
-            api_scale = gr.Number(label="scale", value=up.scale, precision=0)
+            api_scale = gr.Number(label="scale", value=top, precision=0)
             api_out = gr.Image(label="upscaled", type="pil", image_mode=None, format="png")
             api_button = gr.Button("api")
         api_button.click(api_upscale, inputs=[api_in, api_scale], outputs=api_out, api_name="upscale")

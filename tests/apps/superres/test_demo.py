@@ -39,3 +39,15 @@ def test_make_demo(model_file, small_photos):
     assert png is after and after.size == (2 * photo.width, 2 * photo.height) and before.size == after.size
     with pytest.raises(gr.Error, match="Upload a picture first"):
         fn.fn(None, "x2")
+
+
+def test_the_page_offers_every_upscaler_beside_the_model(tmp_path, model_file):
+    import shutil
+
+    from apps.superres.demo import shipped_models
+
+    shutil.copy(model_file, tmp_path / "superres-x2.safetensors")
+    shutil.copy(model_file, tmp_path / "superres-x2-gan.safetensors")
+    (tmp_path / "superres-notes.safetensors").write_bytes(b"not a model")
+    found = shipped_models(tmp_path / "superres-x2.safetensors")
+    assert list(found) == ["superres-x2 (x2, PSNR: faithful)", "superres-x2-gan (x2, GAN: sharper texture)"]
