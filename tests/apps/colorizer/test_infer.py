@@ -13,6 +13,7 @@ from apps.colorizer.infer import Colorizer, colorize, make_processor
 from gancore.batch import Processor, autocast, process_folder
 from gancore.data import BadImage, list_images, read_rgb
 from gancore.gan import build_generator
+from gancore.inference import load_generator
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +66,22 @@ def test_folder(generator, small_photos, tmp_path):
     for dst in report.done:
         with Image.open(dst) as img:
             assert img.mode == "RGB" and img.format == "PNG"
+
+
+def test_border_pad_is_an_eighth_of_the_size_where_the_network_takes_it():
+    from apps.colorizer.infer import border_pad
+    from tests.helpers import ROOT
+
+    _, gen, cfg = load_generator(ROOT / "assets" / "models" / "colorizer.safetensors", task="colorizer")
+    assert border_pad(gen, cfg.data.size, torch.device("cpu")) == 16  # 128 + 32 = 160, a multiple of 32
+
+
+def test_the_shipped_colorizer_paints_no_frame_on_an_evaluation_photo():
+    from apps.colorizer.evaluate import scores
+    from apps.colorizer.infer import colorize
+    from gancore.data import read_rgb
+    from tests.helpers import ROOT
+
+    _, gen, cfg = load_generator(ROOT / "assets" / "models" / "colorizer.safetensors", task="colorizer")
+    rgb = read_rgb(ROOT / "assets" / "eval" / "lxqt-fog.jpg")
+    assert abs(scores(colorize(gen, cfg.data.size, rgb), rgb)["border_gap"]) < 3
