@@ -13,7 +13,7 @@ def upscale(image, scale: int | None = None, model=None, device: str = "cpu"):
     """Upscale one picture, as ``run`` does (tile by tile, any size; alpha, gray and 16-bit kept):
     a PIL image, a uint8 array or a path in, a PIL image ``scale`` times larger out. ``scale``:
     the model's (default) or a lower factor. ``model``: a checkpoint (default: the shipped
-    ``assets/models/superres-x4.safetensors``), loaded once.
+    ``assets/models/superres-x{scale}.safetensors`` if there is one, else ``superres-x4``), loaded once.
 
     >>> from apps.superres import upscale
     >>> upscale("small.png", scale=4).save("big.png")
@@ -21,7 +21,10 @@ def upscale(image, scale: int | None = None, model=None, device: str = "cpu"):
     from ..inputs import generator, picture
     from .infer import Upscaler
 
-    task, gen, cfg = generator(model, _DEFAULT_MODEL, "superres", device)
+    default = _DEFAULT_MODEL
+    if model is None and scale is not None and (_DEFAULT_MODEL.parent / f"superres-x{scale}.safetensors").is_file():
+        default = _DEFAULT_MODEL.parent / f"superres-x{scale}.safetensors"  # the shipped model of that factor
+    task, gen, cfg = generator(model, default, "superres", device)
     key = (id(gen), device)
     if key not in _UPSCALERS:
         _UPSCALERS[key] = Upscaler(task, gen, cfg, device)
