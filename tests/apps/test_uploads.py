@@ -14,6 +14,7 @@ import pytest
 from gradio_client import Client, handle_file
 
 from apps.uploads import NOT_AN_IMAGE
+from tests.browser import free_port
 from tests.helpers import ROOT
 
 
@@ -31,7 +32,7 @@ def _huge_png(width: int, height: int) -> bytes:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = 7891
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "apps.colorizer", "demo", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
     url = f"http://127.0.0.1:{port}/"

@@ -12,19 +12,19 @@ import pytest
 from gradio_client import Client, handle_file
 from PIL import Image
 
+from tests.browser import free_port
 from tests.helpers import ROOT
-
-PORT = 7894
 
 
 @pytest.fixture(scope="module")
 def client():
-    proc = subprocess.Popen([sys.executable, "-m", "apps", "demo", "--port", str(PORT)], cwd=ROOT,
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "apps", "demo", "--port", str(port)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
     deadline, found = time.monotonic() + 180, None
     while time.monotonic() < deadline and found is None:
         try:
-            found = Client(f"http://127.0.0.1:{PORT}/", verbose=False)
+            found = Client(f"http://127.0.0.1:{port}/", verbose=False)
         except Exception:
             if proc.poll() is not None:
                 pytest.fail(proc.stdout.read().decode())
