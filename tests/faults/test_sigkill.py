@@ -18,13 +18,22 @@ from gancore.engine.checkpoint import list_checkpoints, read
 from tests.helpers import ROOT
 
 KILLS = int(os.environ.get("GANCORE_KILLS", "3"))
-STEPS = 12
+STEPS = 30
 
 
 def _train(config, photos, out, resume: bool) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "apps.colorizer", "train", str(photos), "--out", str(out), "--no-progress"]
     cmd += ["--resume", "--steps", str(STEPS)] if resume else ["--config", str(config)]
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def _logged_step(run) -> int:
+    """The last step the run logged (metrics.jsonl, one line per step here); 0 before any."""
+    try:
+        lines = (run / "metrics.jsonl").read_text().splitlines()
+        return json.loads(lines[-1])["step"] if lines else 0
+    except (OSError, ValueError, KeyError, IndexError):
+        return 0
 
 
 def test_killed_runs_resume_to_the_same_weights(tmp_path, tiny_dict, small_photos):
@@ -39,10 +48,16 @@ def test_killed_runs_resume_to_the_same_weights(tmp_path, tiny_dict, small_photo
 
     rng = random.Random(0)
     out, kills = tmp_path / "killed", 0
-    for _ in range(KILLS * 4 + 10):  # each attempt: start (or resume), maybe kill
+    # kill points: random steps spread over the run (a kill lands anywhere in that step: the
+    # forward, the optimiser, a checkpoint or sample write, the config write at start-up)
+    targets = sorted(rng.sample(range(2, STEPS - 2), KILLS))
+    for target in [*targets, None]:
         proc = _train(config, small_photos, out, resume=bool(list_checkpoints(out / "checkpoints")))
-        if kills < KILLS:
-            time.sleep(rng.uniform(1.5, 6.0))  # start-up takes ~1.5 s; a step of this config ~0.1-0.3 s
+        if target is not None:
+            deadline = time.monotonic() + 300
+            while proc.poll() is None and _logged_step(out) < target and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0.0, 0.3))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 proc.wait()
@@ -53,7 +68,8 @@ def test_killed_runs_resume_to_the_same_weights(tmp_path, tiny_dict, small_photo
         if code == 2 and "already at step" in err:
             break
         assert code == 0, err
-        break
+        if target is None:
+            break
     assert kills == KILLS
     (a, meta_a), (b, meta_b) = (
         read(tmp_path / "straight" / "checkpoints" / f"step-{STEPS:06d}.safetensors"),
