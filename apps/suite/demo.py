@@ -12,6 +12,8 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
+from .models import shown
+
 ORDER = {"colorizer": 0, "inpainter": 1, "superres": 2}
 
 
@@ -41,18 +43,9 @@ def make_suite(device: str = "cpu", models: dict[str, Path] | None = None):
         with gr.Tabs():
             for app, model, blocks in tabs:
                 with gr.Tab(app.title or app.name, id=app.name, elem_id=f"tab-{app.name}"):
-                    gr.Markdown(f"{app.summary}  \nModel: `{_shown(model)}`")
+                    gr.Markdown(f"{app.summary}  \nModel: `{shown(model)}`")
                     blocks.render()
     return page
-
-
-def _shown(path: Path) -> str:
-    from .models import ROOT
-
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ from pathlib import Path
 from gancore.data import iter_rgb, require_images
 from gancore.errors import UserError
 
-from .models import EVAL_SPLIT, ROOT, Shipped, shipped
+from .models import EVAL_SPLIT, ROOT, Shipped, shipped, shown
 from .results import markdown
 from .sheets import SHEET_PHOTOS, colorizer_sheet, inpainter_sheet, superres_sheet
 
@@ -70,7 +70,7 @@ def run(data: Path, out: Path, device: str = "cpu", only: list[str] | None = Non
         module = importlib.import_module(f"apps.{model.app}.evaluate")
         status |= module.evaluate(model.path, data, app_args(model, json_path, device))
         report = json.loads(json_path.read_text())
-        report["model"], report["data"] = _shown(model.path), _shown(data)  # no machine-specific paths
+        report["model"], report["data"] = shown(model.path), shown(data)  # no machine-specific paths
         image = sheet(model, data, device)
         if image is not None:
             image.save(out / "sheets" / f"{model.key}.png", optimize=True)
@@ -82,14 +82,6 @@ def run(data: Path, out: Path, device: str = "cpu", only: list[str] | None = Non
     (out / "RESULTS.md").write_text(markdown(reports, data))
     print(f"wrote {out / 'RESULTS.md'}, {out / 'results.json'} and {len(reports)} sheets in {out / 'sheets'}")
     return status
-
-
-def _shown(path: Path) -> str:
-    """``path`` relative to the repository when it lies inside it."""
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def main(argv: list[str] | None = None) -> int:

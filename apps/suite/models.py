@@ -31,3 +31,11 @@ def shipped() -> list[Shipped]:
         found.append(Shipped(key, app, path))
     order = {"colorizer": 0, "inpainter": 1, "superres": 2}
     return sorted(found, key=lambda m: (order[m.app], m.key))
+
+
+def shown(path: Path) -> str:
+    """``path`` relative to the repository when it lies inside it (reports and pages name no machine paths)."""
+    try:
+        return Path(path).resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)

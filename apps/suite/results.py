@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .models import ROOT
+from .models import shown
 
 
 def _colorizer(r: dict) -> list[str]:
@@ -46,10 +46,7 @@ def _superres(r: dict) -> list[str]:
 
 
 def markdown(reports: dict[str, dict], data: Path) -> str:
-    try:
-        where = data.resolve().relative_to(ROOT)
-    except ValueError:
-        where = data
+    where = shown(data)
     out = ["# Evaluation of the shipped models", "",
            f"Written by `make eval` (`python -m apps eval`) on `{where}/`: photographs that no shipped model "
            "trained on (see `assets/eval/LICENSES.md`; `make photos` keeps them and their near-duplicates out of "
