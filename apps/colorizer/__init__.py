@@ -9,10 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def colorize(image, model=None, device: str = "cpu"):
+def colorize(image, model=None, device: str = "cpu", hints=None):
     """Colorize one picture, as ``run`` does: a PIL image, an ``(H, W, 3)`` uint8 array or a path in,
     a PIL RGB image of the same size out. ``model``: a ``.safetensors`` checkpoint (default: the
-    shipped ``assets/models/colorizer.safetensors``); loaded once and reused.
+    shipped ``assets/models/colorizer.safetensors``); loaded once and reused. ``hints``: colour
+    hints as ``run --hints`` reads them (a PIL image, RGBA array or path; opaque pixels give the
+    wanted colour; resized to the picture if need be), for a model that takes them.
 
     >>> from apps.colorizer import colorize
     >>> colorize("old_scan.jpg").save("colorized.png")
@@ -24,8 +26,17 @@ def colorize(image, model=None, device: str = "cpu"):
     from ..inputs import generator, picture
     from .infer import Colorizer
 
-    _, gen, cfg = generator(model, _DEFAULT_MODEL, "colorizer", device)
-    return Colorizer(gen, cfg.data.size, device)(np.asarray(to_rgb(picture(image))))
+    task, gen, cfg = generator(model, _DEFAULT_MODEL, "colorizer", device)
+    rgb = np.asarray(to_rgb(picture(image)))
+    proc = Colorizer(gen, cfg.data.size, device, task.channels)
+    if hints is None:
+        return proc(rgb)
+    if task.channels == 1:
+        raise ValueError("this model takes no colour hints")
+    hint = picture(hints).convert("RGBA")
+    if hint.size != (rgb.shape[1], rgb.shape[0]):
+        hint = hint.resize((rgb.shape[1], rgb.shape[0]), resample=0)  # nearest: no blending with transparency
+    return proc((rgb, np.asarray(hint)))
 
 
 _DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "assets" / "models" / "colorizer.safetensors"

@@ -1,4 +1,11 @@
-"""The colorizer's Gradio page: upload a photo (colour or gray), get the colorized PNG."""
+"""The colorizer's Gradio page: upload a photo, see it gray, paint colour strokes where you know the colour,
+get the colorized PNG.
+
+The photo goes into an image editor and is shown gray (its lightness: all the model keeps). The
+brush paints in a layer above it; every painted pixel (alpha at least 50 %) is a colour hint, its
+colour's a* b* the wanted chroma (hints.py). Without strokes the model colorizes automatically.
+A model without hint inputs ignores the strokes and says so.
+"""
 
 from __future__ import annotations
 
@@ -6,46 +13,132 @@ from pathlib import Path
 
 import gradio as gr
 import numpy as np
+from PIL import Image
 
 from gancore.data.images import to_rgb
 from gancore.inference import load_generator
 
 from ..uploads import guarded
+from .evaluate import gray_baseline
 from .infer import colorize
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo"
 MAX_PIXELS = 40_000_000  # a page, not a batch job: `run` takes any size (checked from the header)
+PALETTE = [  # the brush's preset colours; the colour picker gives any other
+    "#3a7bd5",  # sky blue
+    "#1f4e79",  # deep water
+    "#3c8d2f",  # foliage
+    "#a4c639",  # grass
+    "#e0ac69",  # skin
+    "#c0392b",  # red
+    "#f1c40f",  # yellow
+    "#8e5b3a",  # wood, earth
+    "#8e44ad",  # purple
+    "#808080",  # neutral: keep this gray
+]
+
+
+def _pil(image) -> Image.Image:
+    return image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+
+
+def painted_hints(layers: list | None, size: tuple[int, int]) -> np.ndarray | None:
+    """The editor's painted layers as one hint image, RGBA ``uint8 (H, W, 4)`` at ``size`` (W, H), later
+    layers over earlier ones; None when nothing was painted (alpha below 50 % everywhere)."""
+    canvas = Image.new("RGBA", size, (0, 0, 0, 0))
+    for layer in layers or []:
+        if layer is None:
+            continue
+        img = _pil(layer).convert("RGBA")
+        if img.size != size:
+            img = img.resize(size, Image.Resampling.NEAREST)  # no hint colour blended with transparency
+        canvas = Image.alpha_composite(canvas, img)
+    rgba = np.asarray(canvas)
+    return rgba if (rgba[..., 3] >= 128).any() else None
+
+
+SHOWN_GRAY = "The photo as the model sees it, gray. Paint colour strokes where you know the colour, or just Colorize."
+
+
+def as_gray(editor: dict | None):
+    """The upload handler: the editor's photo replaced by its gray version (the lightness the model
+    sees), and the note that says so."""
+    background = (editor or {}).get("background")
+    if background is None:
+        return gr.skip(), gr.skip()
+    gray = Image.fromarray(gray_baseline(np.asarray(to_rgb(_pil(background)))))
+    return {"background": gray, "layers": [], "composite": gray}, SHOWN_GRAY
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
-    _, gen, cfg = load_generator(model, device, task="colorizer")
+    task, gen, cfg = load_generator(model, device, task="colorizer")
+    takes_hints = task.channels == 4
 
-    def run(image):
-        if image is None:
+    def run(photo, hints: np.ndarray | None) -> tuple[np.ndarray, str]:
+        rgb = np.asarray(to_rgb(photo))
+        if rgb.shape[0] * rgb.shape[1] > MAX_PIXELS:
+            raise gr.Error(f"The photo exceeds {MAX_PIXELS // 1_000_000} MP; use the `run` command.")
+        if hints is None:
+            note = "Colorized automatically (no colour strokes)."
+        elif not takes_hints:
+            hints, note = None, "This model takes no colour hints: the strokes were ignored."
+        else:
+            note = f"Colorized with {int((hints[..., 3] >= 128).sum()):,} hint pixels."
+        return colorize(gen, cfg.data.size, rgb, device, hints, task.channels), note
+
+    def run_page(editor):
+        background = (editor or {}).get("background")
+        if background is None:
             raise gr.Error("Upload a photo first.")
-        rgb = np.asarray(to_rgb(image))
-        return colorize(gen, cfg.data.size, rgb, device)
+        photo = to_rgb(_pil(background))
+        return run(photo, painted_hints(editor.get("layers"), photo.size))
 
     with gr.Blocks(title="Colorizer") as page:
         gr.Markdown(
-            "# Colorizer\nUpload a photo, colour or black-and-white. The model keeps its lightness "
-            "and paints in the colour, at the photo's full size."
+            "# Colorizer\nUpload a photo, colour or black-and-white: it is shown gray. Press Colorize, or "
+            "first paint a few strokes where you know the colour (a dress, a car, a door): pick a colour "
+            "and brush over the area. The model keeps the photo's lightness and paints in the colour, at "
+            "its full size."
+            + ("" if takes_hints else "\n\n*This model colorizes automatically only; strokes are ignored.*")
         )
         with gr.Row():
-            inp = guarded(
-                gr.Image(
-                    label=f"Photo (up to {MAX_PIXELS // 1_000_000} MP)",
+            editor = guarded(
+                gr.ImageEditor(
+                    label=f"Photo: paint colour hints (up to {MAX_PIXELS // 1_000_000} MP)",
                     type="pil",
-                    image_mode=None,
+                    image_mode="RGBA",
                     sources=["upload", "clipboard"],
-                    elem_id="input-image",
+                    brush=gr.Brush(colors=PALETTE, default_color=PALETTE[0], color_mode="defaults", default_size=12),
+                    transforms=(),
+                    format="png",
+                    elem_id="editor",
                 ),
                 MAX_PIXELS,
             )
             out = gr.Image(label="Colorized", type="numpy", format="png", interactive=False, elem_id="output-image")
-        button = gr.Button("Colorize", variant="primary", elem_id="colorize-button")
-        button.click(run, inputs=inp, outputs=out, api_name="colorize")
+        with gr.Row():
+            button = gr.Button("Colorize", variant="primary", elem_id="colorize-button")
+            info = gr.Markdown(elem_id="colorize-info")
+        editor.upload(as_gray, inputs=editor, outputs=[editor, info], api_visibility="private")
+        button.click(run_page, inputs=editor, outputs=[out, info], api_name="colorize_page", api_visibility="private")
         examples = sorted(EXAMPLES.glob("*.jpg")) if EXAMPLES.is_dir() else []
         if examples:
-            gr.Examples([[str(p)] for p in examples], inputs=inp)
+            gr.Examples([[str(p)] for p in examples], inputs=editor, label="Examples (gray photos: press Colorize)")
+
+        # the endpoint for programs (gradio_client): /colorize (image[, hint image]) -> one PNG
+        def api_colorize(image, hint_image=None):
+            if image is None:
+                raise gr.Error("Send a photo.")
+            photo = to_rgb(image)
+            hints = None
+            if hint_image is not None:
+                hints = painted_hints([hint_image], photo.size)
+            return run(photo, hints)[0]
+
+        with gr.Row(visible=False):
+            api_image = guarded(gr.Image(label="image", type="pil", image_mode=None), MAX_PIXELS)
+            api_hints = guarded(gr.Image(label="hints", type="pil", image_mode=None), MAX_PIXELS)
+            api_out = gr.Image(label="colorized", type="numpy", format="png")
+            api_button = gr.Button("api")
+        api_button.click(api_colorize, inputs=[api_image, api_hints], outputs=api_out, api_name="colorize")
     return page

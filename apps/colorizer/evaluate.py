@@ -5,11 +5,16 @@ photo: PSNR and SSIM in RGB, the mean chroma error in Lab units, and colourfulne
 (Hasler and Suesstrunk 2003) next to the photo's own, and ``border_gap``: how much more (or
 less) chroma the outer 16-pixel band holds than the 16-pixel band just inside it (a coloured
 frame shows as a large gap). The gray baseline keeps L and sets ab = 0.
+
+For a model that takes colour hints, the hint curve of Zhang et al. (2017): PSNR with N random
+5 x 5 patches of the true colour per photo (``--hint-counts``, default 0 5 20 100; the places
+drawn from a seed fixed per photo and N), given the way ``run --hints`` reads a hint image.
 """
 
 from __future__ import annotations
 
 import argparse
+import zlib
 from pathlib import Path
 
 import kornia
@@ -21,8 +26,12 @@ from gancore.errors import UserError
 from gancore.inference import load_generator
 from gancore.report import write_report
 
+from .hints import hints_to_rgba, random_patches
 from .infer import colorize
+from .options import HINT_COUNTS, add_eval_arguments  # noqa: F401  (re-exported for the suite's eval)
 from .task import lab_scaled_to_rgb, rgb_to_lab_scaled
+
+HINT_SIDE = 5  # px: the side of eval's hint patches, at the photo's resolution
 
 
 def colourfulness(rgb: np.ndarray) -> float:
@@ -59,6 +68,20 @@ def border_gap(ab: torch.Tensor, band: int = BAND) -> float:
     return float(chroma[outer].mean() - chroma[inner].mean())
 
 
+def hint_image(real: np.ndarray, count: int, seed: int) -> np.ndarray:
+    """``count`` random ``HINT_SIDE``-px patches of ``real``'s true colour as a hint image, RGBA
+    ``uint8 (H, W, 4)`` (what a user's hint PNG holds), places drawn from ``seed``."""
+    x = torch.from_numpy(np.array(real)).permute(2, 0, 1)[None].float() / 127.5 - 1
+    light, ab = rgb_to_lab_scaled(x)
+    hint_ab, mask = random_patches(ab, count, HINT_SIDE, seed)
+    return hints_to_rgba(light, hint_ab, mask)
+
+
+def hint_seed(name: str, count: int) -> int:
+    """The fixed seed of a photo's ``count``-patch hints (the same on every machine)."""
+    return zlib.crc32(f"{name}:{count}".encode())
+
+
 def scores(out: np.ndarray, real: np.ndarray) -> dict[str, float]:
     a, b = (torch.from_numpy(np.array(v)).permute(2, 0, 1)[None].float() / 255.0 for v in (out, real))
     lab_a, lab_b = kornia.color.rgb_to_lab(a), kornia.color.rgb_to_lab(b)
@@ -76,14 +99,21 @@ def scores(out: np.ndarray, real: np.ndarray) -> dict[str, float]:
 def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     """Print the table (and write ``--json``); exit status 1 if an image could not be read."""
     files = require_images(data_dir)
-    _, gen, cfg = load_generator(model, args.device, task="colorizer")
+    task, gen, cfg = load_generator(model, args.device, task="colorizer")
+    counts = sorted({n for n in getattr(args, "hint_counts", HINT_COUNTS) if n > 0}) if task.channels == 4 else []
     rows: dict[str, list[dict[str, float]]] = {"model": [], "gray": [], "photo": []}
+    rows.update({f"hints_{n}": [] for n in counts})
     failed, names = [], []
     for path, real in iter_rgb(files, failed):
-        names.append(path.relative_to(data_dir).as_posix())
-        rows["model"].append(scores(colorize(gen, cfg.data.size, real, args.device), real))
+        name = path.relative_to(data_dir).as_posix()
+        names.append(name)
+        rows["model"].append(scores(colorize(gen, cfg.data.size, real, args.device, channels=task.channels), real))
         rows["gray"].append(scores(gray_baseline(real), real))
         rows["photo"].append({"colourfulness": colourfulness(real)})
+        for n in counts:
+            hints = hint_image(real, n, hint_seed(name, n))
+            out = colorize(gen, cfg.data.size, real, args.device, hints, task.channels)
+            rows[f"hints_{n}"].append(scores(out, real))
     if not rows["model"]:
         raise UserError(f"none of the images under {data_dir} could be read")
     mean = {m: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]} for m, rs in rows.items()}
@@ -102,6 +132,12 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     worst = max(abs(r["border_gap"]) for r in rows["model"])
     print(f"share: colourfulness / the photo's (per image, averaged); border: chroma of the outer {BAND} px band")
     print(f"minus the band inside it (mean; the worst image {worst:.2f} ab units)")
+    if counts:
+        print(f"hint curve (random {HINT_SIDE}x{HINT_SIDE} patches of the true colour per photo):")
+        print(f"{'hints':>6} {'PSNR (dB)':>10} {'vs none':>8} {'ab error':>9}")
+        for n in [0, *counts]:
+            r = mean["model" if n == 0 else f"hints_{n}"]
+            print(f"{n:>6} {r['psnr']:>10.2f} {r['psnr'] - mean['model']['psnr']:>+8.2f} {r['ab_error']:>9.2f}")
     if args.json:
         report = {
             "model": str(model),
@@ -109,6 +145,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "images": len(rows["model"]),
             "mean": mean,
             "worst_border_gap": worst,
+            "hint_counts": counts,
             "per_image": [{"image": n, **{m: rows[m][i] for m in rows}} for i, n in enumerate(names)],
             "failed": failed,
         }

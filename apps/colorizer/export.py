@@ -3,7 +3,8 @@
 The graph holds the whole per-image computation at one resolution: RGB -> Lab lightness, the
 generator's chroma, Lab -> RGB. H and W must be multiples of 32 (the default U-Net halves five
 times); for a large photo, ``run`` predicts chroma at the model's size and joins it with the
-full-resolution lightness, which a caller of the ONNX file does with any resize.
+full-resolution lightness, which a caller of the ONNX file does with any resize. A model that
+takes colour hints is exported in its automatic mode (the hint channels held at zero).
 """
 
 from __future__ import annotations
@@ -18,17 +19,20 @@ from .task import lab_scaled_to_rgb, rgb_to_lab_scaled
 
 
 class ColorizeGraph(torch.nn.Module):
-    def __init__(self, gen):
+    def __init__(self, gen, channels: int = 1):
         super().__init__()
-        self.gen = gen
+        self.gen, self.channels = gen, channels
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         light, _ = rgb_to_lab_scaled(image * 2 - 1)
-        return lab_scaled_to_rgb(light, self.gen({"condition": light}).float())
+        cond = light
+        if self.channels > 1:  # no hints: hint ab and mask are zero
+            cond = torch.cat([light, torch.zeros_like(light).expand(-1, self.channels - 1, -1, -1)], dim=1)
+        return lab_scaled_to_rgb(light, self.gen({"condition": cond}).float())
 
 
 def make_export(task, gen, cfg, rgb: np.ndarray) -> Exportable:
     x = torch.from_numpy(np.array(rgb)).permute(2, 0, 1)[None].float() / 255.0
     x = F.interpolate(x, size=(cfg.data.size, cfg.data.size + 32), mode="area")  # not square: W is dynamic
     note = "image: (B, 3, H, W) RGB in [0, 1], H and W multiples of 32 -> colorized: (B, 3, H, W) RGB in [0, 1]"
-    return Exportable(ColorizeGraph(gen), {"image": x}, "colorized", 32, note)
+    return Exportable(ColorizeGraph(gen, task.channels), {"image": x}, "colorized", 32, note)

@@ -1,5 +1,9 @@
 """The colorizer task: the generator sees lightness L and predicts the chroma ab (CIE Lab).
 
+With ``hints`` on, the condition also holds user colour hints (hints.py): ``(B, 4, H, W)`` =
+L, hint ab (2), hint mask (1); training draws simulated hints for every crop (none in a share of
+them, so the same model colorizes automatically).
+
 Scaling (so every tensor the networks see is in about [-1, 1]):
 ``L in [0, 100] -> L / 50 - 1``; ``a, b in about [-110, 110] -> ab / 110``.
 """
@@ -29,14 +33,53 @@ def lab_scaled_to_rgb(light: torch.Tensor, ab: torch.Tensor) -> torch.Tensor:
     return kornia.color.lab_to_rgb(lab, clip=True)
 
 
-def colorize_full_resolution(light_full: torch.Tensor, ab_small: torch.Tensor) -> torch.Tensor:
+GUIDE_RADIUS = 2  # px at the model's size
+GUIDE_EPS = 1e-2  # in scaled L units squared: edges of about 5 L* units and more steer the chroma
+
+
+def colorize_full_resolution(
+    light_full: torch.Tensor, ab_small: torch.Tensor, light_small: torch.Tensor | None = None, eps: float = GUIDE_EPS
+) -> torch.Tensor:
     """Join full-resolution L ``(B, 1, H, W)`` with chroma predicted small ``(B, 2, h, w)``.
 
-    The chroma is upsampled bilinearly to ``H x W``; returns RGB ``(B, 3, H, W)`` in [0, 1].
-    Lightness (where the detail is) is never resampled.
+    With ``light_small`` (the model's input L, ``(B, 1, h, w)``) the chroma is upsampled by a fast
+    guided filter (``guided_upsample``), so colour edges follow the full-resolution lightness
+    edges; without it, bilinearly. Returns RGB ``(B, 3, H, W)`` in [0, 1]. Lightness (where the
+    detail is) is never resampled.
     """
-    ab = F.interpolate(ab_small, size=light_full.shape[-2:], mode="bilinear", align_corners=False)
+    if light_small is None:
+        ab = F.interpolate(ab_small, size=light_full.shape[-2:], mode="bilinear", align_corners=False)
+    else:
+        ab = guided_upsample(light_small, ab_small, light_full, eps=eps)
     return lab_scaled_to_rgb(light_full, ab)
+
+
+def guided_upsample(
+    light_small: torch.Tensor,
+    ab_small: torch.Tensor,
+    light_full: torch.Tensor,
+    radius: int = GUIDE_RADIUS,
+    eps: float = GUIDE_EPS,
+) -> torch.Tensor:
+    """Chroma ``(B, 2, h, w)`` to ``light_full``'s size ``(B, 1, H, W)`` by the fast guided filter
+    (He and Sun 2015): per-pixel linear models ``ab = A * L + B`` are fitted at the small size in
+    ``(2 radius + 1)``-px windows (``eps`` regularises; large eps = plain smoothing), their
+    coefficients upsampled bilinearly and applied to the full-resolution L. Returns ``(B, 2, H, W)``.
+    """
+    k = (2 * radius + 1, 2 * radius + 1)
+
+    def box(x: torch.Tensor) -> torch.Tensor:
+        return kornia.filters.box_blur(x, k, border_type="reflect")
+
+    mean_l, mean_ab = box(light_small), box(ab_small)
+    var_l = box(light_small * light_small) - mean_l * mean_l
+    cov = box(light_small * ab_small) - mean_l * mean_ab
+    a = cov / (var_l + eps)
+    b = mean_ab - a * mean_l
+    coef = F.interpolate(
+        torch.cat([box(a), box(b)], dim=1), size=light_full.shape[-2:], mode="bilinear", align_corners=False
+    )
+    return coef[:, :2] * light_full + coef[:, 2:]
 
 
 @TASKS.register("colorizer")
@@ -47,23 +90,50 @@ class ColorizerTask:
 
     @dataclass(frozen=True)
     class Options:
-        pass
+        hints: bool = False  # the condition holds colour hints: 3 more channels (hint ab, hint mask)
+        hint_none: float = 0.25  # share of training crops given no hint at all (the automatic mode)
+        hint_max: int = 128  # otherwise a log-uniform number of hint patches in [1, hint_max]
+        hint_max_half: int = 2  # patch sides 1, 3, ..., 2 * hint_max_half + 1 px
+
+        def __post_init__(self) -> None:
+            from gancore.errors import ConfigError
+
+            if not 0.0 <= self.hint_none <= 1.0:
+                raise ConfigError("task.hint_none", f"a share in [0, 1]. Got {self.hint_none}")
+            if self.hint_max < 1 or self.hint_max > 4096:
+                raise ConfigError("task.hint_max", f"a count in [1, 4096]. Got {self.hint_max}")
+            if not 0 <= self.hint_max_half <= 16:
+                raise ConfigError("task.hint_max_half", f"pixels in [0, 16]. Got {self.hint_max_half}")
 
     def __init__(self, options: Options | None = None):
-        self.options = options
+        self.options = options or self.Options()
+
+    @property
+    def channels(self) -> int:
+        """The condition's channels: L, plus hint ab and mask with ``hints``."""
+        return 4 if self.options.hints else 1
 
     def shapes(self, size: int) -> dict[str, tuple[int, ...]]:
-        return {"condition": (1, size, size), "target": (2, size, size), "judged": (3, size, size)}
+        return {"condition": (self.channels, size, size), "target": (2, size, size), "judged": (3, size, size)}
 
     def condition(self, real: torch.Tensor) -> Pair:
         light, ab = rgb_to_lab_scaled(real)
-        return Pair(condition=light, target=ab)
+        if not self.options.hints:
+            return Pair(condition=light, target=ab)
+        from .hints import simulate
+
+        o = self.options
+        hint_ab, mask = simulate(ab, o.hint_none, o.hint_max, o.hint_max_half)
+        return Pair(condition=torch.cat([light, hint_ab, mask], dim=1), target=ab)
 
     def judged(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
-        return torch.cat([condition, image], dim=1)  # pix2pix: D sees the input with the output
+        return torch.cat([condition[:, :1], image], dim=1)  # pix2pix: D sees the input (L) with the output
 
     def to_rgb(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
-        return lab_scaled_to_rgb(condition, image) * 2 - 1
+        return lab_scaled_to_rgb(condition[:, :1], image) * 2 - 1
 
     def condition_rgb(self, condition: torch.Tensor) -> torch.Tensor:
-        return condition.expand(-1, 3, -1, -1)  # L as gray: close enough to luminance for a preview
+        """L as gray (close enough to luminance for a preview), with any hints painted in their colour."""
+        if condition.shape[1] == 1:
+            return condition.expand(-1, 3, -1, -1)
+        return lab_scaled_to_rgb(condition[:, :1], condition[:, 1:3] * condition[:, 3:4]) * 2 - 1

@@ -18,8 +18,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from gancore.data import BadImage, open_image, to_rgb
-from gancore.data.images import EXTENSIONS
+from gancore.data import BadImage, companion_image, open_image, to_rgb
 from gancore.errors import UserError
 
 from .crops import hole_boxes
@@ -99,16 +98,6 @@ def mask_from_image(img: Image.Image, size: tuple[int, int], name: str = "the ma
     return arr >= top / 2
 
 
-def find_mask(masks_dir: Path, rel: Path) -> Path | None:
-    """The mask for the image at ``rel`` (relative to IN): same relative path and stem, any image extension."""
-    for ext in EXTENSIONS:
-        for suffix in (ext, ext.upper()):
-            cand = (masks_dir / rel).with_suffix(suffix)
-            if cand.is_file():
-                return cand
-    return None
-
-
 class Inpainter:
     """``run``'s processor, in the split form of ``gancore.batch.Processor``.
 
@@ -136,7 +125,7 @@ class Inpainter:
         rgb = np.asarray(img)
         rel = path.relative_to(self.in_dir)
         if self.masks is not None:
-            mask_path = find_mask(self.masks, rel)
+            mask_path = companion_image(self.masks, rel)
             if mask_path is None:
                 raise BadImage(f"{path}: no mask for it in {self.masks} (same name expected)")
             return rgb, read_mask(mask_path, img.size)

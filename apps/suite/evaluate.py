@@ -51,7 +51,7 @@ def sheet(model: Shipped, data: Path, device: str):
         return superres_sheet(Upscaler.load(model.path, device), photos)
     task, gen, cfg = load_generator(model.path, device)
     if model.app == "colorizer":
-        return colorizer_sheet(gen, cfg.data.size, photos, device)
+        return colorizer_sheet(gen, cfg.data.size, photos, device, task.channels)
     return inpainter_sheet(task, gen, photos, device)
 
 

@@ -18,6 +18,12 @@ def _colorizer(r: dict) -> list[str]:
     lines += ["", f"Model - gray: **{m['psnr'] - g['psnr']:+.2f} dB** PSNR (RGB, full resolution up to 1024 px). "
               f"Border gap: mean chroma of the outer 16 px band minus the band inside it (worst image "
               f"{r.get('worst_border_gap', 0):.2f} ab units)."]  # fmt: skip
+    if r.get("hint_counts"):
+        lines += ["", "Colour hints (random 5 x 5 patches of the true colour per photo, given as hint images):", "",
+                  "| hints | PSNR (dB) | vs no hints | mean ab error |", "|---|---|---|---|"]  # fmt: skip
+        for n in [0, *r["hint_counts"]]:
+            v = r["mean"]["model" if n == 0 else f"hints_{n}"]
+            lines.append(f"| {n} | {v['psnr']:.2f} | {v['psnr'] - m['psnr']:+.2f} | {v['ab_error']:.2f} |")
     return lines
 
 

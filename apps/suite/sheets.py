@@ -50,12 +50,22 @@ def grid(rows: list[list[np.ndarray]], labels: list[str], title: str) -> Image.I
     return sheet
 
 
-def colorizer_sheet(gen, size: int, photos: list[tuple[str, np.ndarray]], device: str) -> Image.Image:
-    from apps.colorizer.evaluate import gray_baseline
+def colorizer_sheet(
+    gen, size: int, photos: list[tuple[str, np.ndarray]], device: str, channels: int = 1
+) -> Image.Image:
+    """Gray input, the model, (for a hint model) the model with 20 hint patches, the truth."""
+    from apps.colorizer.evaluate import gray_baseline, hint_image, hint_seed
     from apps.colorizer.infer import colorize
 
-    rows = [[gray_baseline(rgb), colorize(gen, size, rgb, device), rgb] for _, rgb in photos]
-    return grid(rows, ["gray input (= the baseline)", "model", "truth"], "colorizer: automatic, no hints")
+    rows = []
+    for name, rgb in photos:
+        row = [gray_baseline(rgb), colorize(gen, size, rgb, device, channels=channels)]
+        if channels == 4:
+            row.append(colorize(gen, size, rgb, device, hint_image(rgb, 20, hint_seed(name, 20)), channels))
+        rows.append([*row, rgb])
+    labels = ["gray input (= the baseline)", "model, automatic"]
+    labels += ["model, 20 hint patches"] if channels == 4 else []
+    return grid(rows, [*labels, "truth"], "colorizer")
 
 
 def inpainter_sheet(task, gen, photos: list[tuple[str, np.ndarray]], device: str, size: int = 256) -> Image.Image:

@@ -2,7 +2,17 @@
 
 from .cache import DecodedCache
 from .folder import BadFileReporter, EndlessSampler, PhotoFolder
-from .images import EXTENSIONS, BadImage, iter_rgb, list_images, open_image, read_rgb, require_images, to_rgb
+from .images import (
+    EXTENSIONS,
+    BadImage,
+    companion_image,
+    iter_rgb,
+    list_images,
+    open_image,
+    read_rgb,
+    require_images,
+    to_rgb,
+)
 
 __all__ = [
     "EXTENSIONS",
@@ -11,6 +21,7 @@ __all__ = [
     "DecodedCache",
     "EndlessSampler",
     "PhotoFolder",
+    "companion_image",
     "iter_rgb",
     "list_images",
     "open_image",

@@ -36,6 +36,17 @@ def list_images(root: str | Path) -> list[Path]:
     return sorted(found)
 
 
+def companion_image(folder: str | Path, rel: str | Path) -> Path | None:
+    """The file under ``folder`` that goes with the input at ``rel`` (relative to the input folder):
+    the same sub-folders and stem, any image extension (an inpainter's mask, a colorizer's hints)."""
+    for ext in EXTENSIONS:
+        for suffix in (ext, ext.upper()):
+            cand = (Path(folder) / rel).with_suffix(suffix)
+            if cand.is_file():
+                return cand
+    return None
+
+
 def require_images(root: str | Path) -> list[Path]:
     """``list_images(root)``, or a UserError if ``root`` is missing or holds no image."""
     root = Path(root)

@@ -137,3 +137,17 @@ def test_upscale_false_never_enlarges_so_crops_keep_the_files_own_pixels(tmp_pat
     kept = [exact(never[g]["image"]) for g in range(20)]
     assert sum(kept) >= 18  # the rare draw under 150 px is a real downscale
     assert not any(exact(always[g]["image"]) for g in range(20))  # enlarged: neighbours no longer step by 1
+
+
+def test_companion_image_by_relative_stem(tmp_path):
+    from pathlib import Path
+
+    from gancore.data import companion_image
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "cat.png").write_bytes(b"")
+    (tmp_path / "bird.JPG").write_bytes(b"")
+    assert companion_image(tmp_path, Path("sub/cat.jpg")) == tmp_path / "sub" / "cat.png"
+    assert companion_image(tmp_path, Path("bird.png")) == tmp_path / "bird.JPG"
+    assert companion_image(tmp_path, Path("dog.jpg")) is None
+    assert companion_image(tmp_path, Path("cat.jpg")) is None  # the sub-folder counts

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from apps.inpainter.infer import fill_crop, find_mask, inpaint, read_mask
+from apps.inpainter.infer import fill_crop, inpaint, read_mask
 
 
 class Recorder:
@@ -87,13 +87,6 @@ def test_read_mask_resizes_with_a_warning(tmp_path, capsys):
     hole = read_mask(tmp_path / "m.png", (40, 20))
     assert hole.shape == (20, 40) and hole[:, 20:].all() and not hole[:, :20].any()
     assert "resized" in capsys.readouterr().err
-
-
-def test_find_mask_by_relative_stem(tmp_path):
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "cat.png").write_bytes(b"")
-    assert find_mask(tmp_path, __import__("pathlib").Path("sub/cat.jpg")) == tmp_path / "sub" / "cat.png"
-    assert find_mask(tmp_path, __import__("pathlib").Path("dog.jpg")) is None
 
 
 @pytest.mark.parametrize("shape", [(5, 5), (5, 5, 4)])

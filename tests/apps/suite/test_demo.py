@@ -47,6 +47,7 @@ def photo(tmp_path):
 def test_three_named_endpoints_each_returning_one_named_output(client):
     api = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert set(api) == {"/colorize", "/fill", "/upscale"}
+    assert [p["label"] for p in api["/colorize"]["parameters"]] == ["image", "hints"]
     assert [p["label"] for p in api["/fill"]["parameters"]] == ["image", "mask"]
     assert [p["label"] for p in api["/upscale"]["parameters"]] == ["image", "scale"]
     for endpoint in api.values():
@@ -57,6 +58,19 @@ def test_colorize_returns_a_png_of_the_photos_size(client, photo):
     out = client.predict(handle_file(str(photo)), api_name="/colorize")
     with Image.open(out) as im:
         assert im.format == "PNG" and im.size == (80, 60)
+
+
+def test_colorize_takes_an_optional_hint_image(client, photo, tmp_path):
+    """A hint image (opaque pixels: the wanted colour) moves the colours where it is painted."""
+    rgba = np.zeros((60, 80, 4), np.uint8)
+    rgba[20:40, 20:60] = (30, 60, 230, 255)  # blue
+    hints = tmp_path / "hints.png"
+    Image.fromarray(rgba).save(hints)
+    auto = np.asarray(Image.open(client.predict(handle_file(str(photo)), None, api_name="/colorize")), dtype=int)
+    hinted = np.asarray(Image.open(client.predict(handle_file(str(photo)), handle_file(str(hints)),
+                                                  api_name="/colorize")), dtype=int)  # fmt: skip
+    blue = (hinted[20:40, 20:60, 2] - hinted[20:40, 20:60, 0]).mean()
+    assert blue > (auto[20:40, 20:60, 2] - auto[20:40, 20:60, 0]).mean() + 10, "bluer where the hint is"
 
 
 def test_upscale_takes_an_integer_scale(client, photo):
