@@ -38,6 +38,18 @@ PALETTE = [  # the brush's preset colours; the colour picker gives any other
 ]
 
 
+def examples_for_the_editor() -> list[list[dict]]:
+    """The page's examples as editor values: first the photos that have strokes in ``colorizer-hints/``
+    (``NAME-strokes.png`` over ``NAME-gray.jpg``), then every gray photo with none."""
+    photos = sorted(EXAMPLES.glob("*-gray.jpg")) if EXAMPLES.is_dir() else []
+    strokes = {p: EXAMPLES / "colorizer-hints" / p.name.replace("-gray.jpg", "-strokes.png") for p in photos}
+    with_strokes = [
+        [{"background": str(p), "layers": [str(s)], "composite": None}] for p, s in strokes.items() if s.is_file()
+    ]
+    plain = [[{"background": str(p), "layers": [], "composite": None}] for p in photos]
+    return with_strokes + plain
+
+
 def _pil(image) -> Image.Image:
     return image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
 
@@ -121,9 +133,11 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             info = gr.Markdown(elem_id="colorize-info")
         editor.upload(as_gray, inputs=editor, outputs=[editor, info], api_visibility="private")
         button.click(run_page, inputs=editor, outputs=[out, info], api_name="colorize_page", api_visibility="private")
-        examples = sorted(EXAMPLES.glob("*.jpg")) if EXAMPLES.is_dir() else []
+        examples = examples_for_the_editor() if takes_hints else [[str(p)] for p in sorted(EXAMPLES.glob("*.jpg"))]
         if examples:
-            gr.Examples([[str(p)] for p in examples], inputs=editor, label="Examples (gray photos: press Colorize)")
+            gr.Examples(
+                examples, inputs=editor, label="Examples (gray photos, one with colour strokes: press Colorize)"
+            )
 
         # the endpoint for programs (gradio_client): /colorize (image[, hint image]) -> one PNG
         def api_colorize(image, hint_image=None):

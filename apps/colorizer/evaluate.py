@@ -8,7 +8,9 @@ frame shows as a large gap). The gray baseline keeps L and sets ab = 0.
 
 For a model that takes colour hints, the hint curve of Zhang et al. (2017): PSNR with N random
 5 x 5 patches of the true colour per photo (``--hint-counts``, default 0 5 20 100; the places
-drawn from a seed fixed per photo and N), given the way ``run --hints`` reads a hint image.
+drawn from a seed fixed per photo and N), given the way ``run --hints`` reads a hint image; and
+the same from the network alone (``hints_N_network``: without the edge-aware spread of
+spread.py), so what each part adds shows.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     counts = sorted({n for n in getattr(args, "hint_counts", HINT_COUNTS) if n > 0}) if task.channels == 4 else []
     rows: dict[str, list[dict[str, float]]] = {"model": [], "gray": [], "photo": []}
     rows.update({f"hints_{n}": [] for n in counts})
+    rows.update({f"hints_{n}_network": [] for n in counts})
     failed, names = [], []
     for path, real in iter_rgb(files, failed):
         name = path.relative_to(data_dir).as_posix()
@@ -114,6 +117,8 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             hints = hint_image(real, n, hint_seed(name, n))
             out = colorize(gen, cfg.data.size, real, args.device, hints, task.channels)
             rows[f"hints_{n}"].append(scores(out, real))
+            alone = colorize(gen, cfg.data.size, real, args.device, hints, task.channels, spread=False)
+            rows[f"hints_{n}_network"].append(scores(alone, real))
     if not rows["model"]:
         raise UserError(f"none of the images under {data_dir} could be read")
     mean = {m: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]} for m, rs in rows.items()}
@@ -134,10 +139,14 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     print(f"minus the band inside it (mean; the worst image {worst:.2f} ab units)")
     if counts:
         print(f"hint curve (random {HINT_SIDE}x{HINT_SIDE} patches of the true colour per photo):")
-        print(f"{'hints':>6} {'PSNR (dB)':>10} {'vs none':>8} {'ab error':>9}")
+        print(f"{'hints':>6} {'PSNR (dB)':>10} {'vs none':>8} {'ab error':>9} {'network alone (no spread)':>26}")
         for n in [0, *counts]:
             r = mean["model" if n == 0 else f"hints_{n}"]
-            print(f"{n:>6} {r['psnr']:>10.2f} {r['psnr'] - mean['model']['psnr']:>+8.2f} {r['ab_error']:>9.2f}")
+            alone = mean["model" if n == 0 else f"hints_{n}_network"]["psnr"]
+            print(
+                f"{n:>6} {r['psnr']:>10.2f} {r['psnr'] - mean['model']['psnr']:>+8.2f} {r['ab_error']:>9.2f}"
+                f" {alone:>26.2f}"
+            )
     if args.json:
         report = {
             "model": str(model),

@@ -14,6 +14,7 @@ from gancore.data import companion_image, read_rgb
 from gancore.errors import UserError
 
 from .hints import read_hint_image, rgba_to_hints, shrink
+from .spread import spread_hints
 from .task import colorize_full_resolution, rgb_to_lab_scaled
 
 
@@ -26,6 +27,7 @@ def colorize(
     hints: np.ndarray | None = None,
     channels: int = 1,
     upsample: str = "guided",
+    spread: bool = True,
 ) -> np.ndarray:
     """RGB or gray-as-RGB ``uint8 (H, W, 3)`` -> colorized ``uint8 (H, W, 3)``, same size.
 
@@ -36,7 +38,8 @@ def colorize(
 
     ``hints``: a hint image, RGBA ``uint8 (H, W, 4)`` the photo's size (opaque pixels: the wanted
     colour; ``hints.read_hint_image``), for a model whose condition has ``channels`` = 4; None (or
-    no opaque pixel) colorizes automatically.
+    no opaque pixel) colorizes automatically. With ``spread`` the network's miss at each hint is
+    spread edge-aware around it (``spread.spread_hints``), so the painted colour holds there.
     """
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"expected an (H, W, 3) array. Got {rgb.shape}")
@@ -53,7 +56,7 @@ def colorize(
     with torch.autocast(dev.type, enabled=False):  # colour maths in fp32 whatever the caller's autocast
         light, _ = rgb_to_lab_scaled(x)  # (1, 1, H, W) in [-1, 1]; any colour in the input is dropped
         small = F.interpolate(light, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
-        cond = small
+        cond, hint_ab, mask = small, None, None
         if channels == 4:
             if hints is None:
                 cond = torch.cat([small, torch.zeros(1, 3, size, size, device=dev)], dim=1)
@@ -68,6 +71,8 @@ def colorize(
     if pad:
         ab = ab[..., pad:-pad, pad:-pad]
     with torch.autocast(dev.type, enabled=False):
+        if spread and hint_ab is not None:
+            ab = spread_hints(ab, small, hint_ab, mask)
         guide = small if upsample == "guided" else None
         out = colorize_full_resolution(light, ab, guide)[0]  # (3, H, W) in [0, 1]
     return (out.permute(1, 2, 0).cpu().numpy() * 255.0 + 0.5).astype(np.uint8)

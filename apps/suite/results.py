@@ -20,10 +20,14 @@ def _colorizer(r: dict) -> list[str]:
               f"{r.get('worst_border_gap', 0):.2f} ab units)."]  # fmt: skip
     if r.get("hint_counts"):
         lines += ["", "Colour hints (random 5 x 5 patches of the true colour per photo, given as hint images):", "",
-                  "| hints | PSNR (dB) | vs no hints | mean ab error |", "|---|---|---|---|"]  # fmt: skip
+                  "| hints | PSNR (dB) | vs no hints | mean ab error | the network alone (no spread) |",
+                  "|---|---|---|---|---|"]  # fmt: skip
         for n in [0, *r["hint_counts"]]:
             v = r["mean"]["model" if n == 0 else f"hints_{n}"]
-            lines.append(f"| {n} | {v['psnr']:.2f} | {v['psnr'] - m['psnr']:+.2f} | {v['ab_error']:.2f} |")
+            alone = r["mean"].get("model" if n == 0 else f"hints_{n}_network", v)["psnr"]
+            lines.append(
+                f"| {n} | {v['psnr']:.2f} | {v['psnr'] - m['psnr']:+.2f} | {v['ab_error']:.2f} | {alone:.2f} |"
+            )
     return lines
 
 

@@ -101,7 +101,7 @@ def test_eval_reports_the_hint_curve(tmp_path, hint_model, small_photos):
     assert "hint curve" in r.stdout
     data = json.loads(report.read_text())
     assert data["hint_counts"] == [5, 20]
-    assert set(data["mean"]) == {"model", "gray", "photo", "hints_5", "hints_20"}
+    assert set(data["mean"]) == {"model", "gray", "photo", "hints_5", "hints_20", "hints_5_network", "hints_20_network"}
     assert data["mean"]["hints_5"]["psnr"] != data["mean"]["model"]["psnr"]
     again = tmp_path / "again.json"
     assert cli("eval", small_photos, "--model", hint_model, "--hint-counts", "5", "20", "--json", again).returncode == 0

@@ -89,7 +89,7 @@ def test_task_with_hints_has_four_condition_channels_and_d_sees_lightness_only()
 
 
 def test_hint_image_round_trip():
-    real = torch.rand(1, 3, 40, 50) * 2 - 1
+    real = torch.rand(1, 3, 40, 50, generator=torch.Generator().manual_seed(0)) * 1.6 - 0.8  # no near-black
     light, ab = rgb_to_lab_scaled(real)
     value, mask = random_patches(ab, 6, 5, seed=4)
     rgba = hints_to_rgba(light, value, mask)
@@ -194,8 +194,29 @@ def test_a_hint_model_started_from_an_automatic_one_begins_where_it_was(tiny_dic
         assert np.array_equal(colorize(gan.generator, 32, rgb, channels=4), colorize(old, 32, rgb, channels=1))
         hints = np.zeros((40, 56, 4), np.uint8)
         hints[10:20, 10:20] = (0, 0, 255, 255)
-        assert np.array_equal(colorize(gan.generator, 32, rgb, hints=hints, channels=4), colorize(old, 32, rgb)), (
-            "the new channels start at zero: hints change nothing until trained"
+        network_alone = colorize(gan.generator, 32, rgb, hints=hints, channels=4, spread=False)
+        assert np.array_equal(network_alone, colorize(old, 32, rgb)), (
+            "the new channels start at zero: hints change nothing in the network until trained"
         )
     first = next(p for p in gan.generator.parameters() if p.dim() == 4)
     assert first.shape[1] == 4 and first[:, 1:].abs().max() == 0 and first[:, :1].abs().max() > 0
+
+
+def test_the_spread_pulls_colour_to_the_hint_near_it_and_stops_at_edges():
+    from apps.colorizer.spread import spread_hints
+
+    light = torch.full((1, 1, 64, 64), -0.5)
+    light[..., 32:] = 0.5  # a lightness edge down the middle
+    ab = torch.zeros(1, 2, 64, 64)
+    hint_ab, mask = torch.zeros(1, 2, 64, 64), torch.zeros(1, 1, 64, 64)
+    hint_ab[..., 30, 28] = torch.tensor([0.5, -0.2])
+    mask[..., 30, 28] = 1
+    assert torch.equal(spread_hints(ab, light, hint_ab, torch.zeros_like(mask)), ab), "no hint: unchanged"
+    out = spread_hints(ab, light, hint_ab, mask)
+    assert out[0, 0, 30, 28] > 0.4 and out[0, 1, 30, 28] < -0.15, "the hint's own pixel takes its colour"
+    same_side, across = out[0, 0, 30, 24], out[0, 0, 30, 34]  # 4 and 6 px away, either side of the edge
+    assert same_side > 0.25 and across < 0.02, (float(same_side), float(across))
+    assert out[0, 0, 30, 0] < out[0, 0, 30, 20], "fades with distance"
+    many = torch.ones(1, 1, 64, 64)  # every pixel a hint: more than MAX_POINTS, subsampled, still bounded
+    full = spread_hints(ab, light, torch.full((1, 2, 64, 64), 0.3), many)
+    assert torch.allclose(full, torch.full_like(full, 0.3), atol=0.05)
