@@ -40,9 +40,9 @@ PALETTE = [  # the brush's preset colours; the colour picker gives any other
 
 def examples_for_the_editor() -> list[list[dict]]:
     """The page's examples as editor values: first the photos that have strokes in ``colorizer-hints/``
-    (``NAME-strokes.png`` over ``NAME-gray.jpg``), then every gray photo with none."""
-    photos = sorted(EXAMPLES.glob("*-gray.jpg")) if EXAMPLES.is_dir() else []
-    strokes = {p: EXAMPLES / "colorizer-hints" / p.name.replace("-gray.jpg", "-strokes.png") for p in photos}
+    (a hint image of the same stem, as ``run --hints`` finds it), then every gray photo with none."""
+    photos = sorted(EXAMPLES.glob("*.jpg")) if EXAMPLES.is_dir() else []
+    strokes = {p: EXAMPLES / "colorizer-hints" / f"{p.stem}.png" for p in photos}
     with_strokes = [
         [{"background": str(p), "layers": [str(s)], "composite": None}] for p, s in strokes.items() if s.is_file()
     ]

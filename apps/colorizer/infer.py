@@ -25,7 +25,7 @@ def colorize(
     rgb: np.ndarray,
     device: str = "cpu",
     hints: np.ndarray | None = None,
-    channels: int = 1,
+    channels: int | None = None,
     upsample: str = "guided",
     spread: bool = True,
 ) -> np.ndarray:
@@ -37,12 +37,14 @@ def colorize(
     full-resolution lightness, so detail is never lost.
 
     ``hints``: a hint image, RGBA ``uint8 (H, W, 4)`` the photo's size (opaque pixels: the wanted
-    colour; ``hints.read_hint_image``), for a model whose condition has ``channels`` = 4; None (or
-    no opaque pixel) colorizes automatically. With ``spread`` the network's miss at each hint is
-    spread edge-aware around it (``spread.spread_hints``), so the painted colour holds there.
+    colour; ``hints.read_hint_image``), for a model whose condition has ``channels`` = 4 (None: read
+    from the network); None (or no opaque pixel) colorizes automatically. With ``spread`` the
+    network's miss at each hint is spread edge-aware around it (``spread.spread_hints``), so the
+    painted colour holds there.
     """
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"expected an (H, W, 3) array. Got {rgb.shape}")
+    channels = channels or condition_channels(gen)
     if hints is not None and channels == 1:
         raise ValueError("this model takes no colour hints (its condition is L alone)")
     if hints is not None and hints.shape[:2] != rgb.shape[:2]:
@@ -78,11 +80,18 @@ def colorize(
     return (out.permute(1, 2, 0).cpu().numpy() * 255.0 + 0.5).astype(np.uint8)
 
 
+def condition_channels(gen) -> int:
+    """The channels of the condition ``gen`` takes: its first convolution's input channels (1: L
+    alone; 4: L and colour hints)."""
+    first = next((m for m in gen.modules() if isinstance(m, torch.nn.Conv2d)), None)
+    return first.in_channels if first is not None else 1
+
+
 _PADS: dict[tuple[int, int, str, int], int] = {}
 
 
 @torch.no_grad()
-def border_pad(gen, size: int, device: torch.device, channels: int = 1) -> int:
+def border_pad(gen, size: int, device: torch.device, channels: int | None = None) -> int:
     """Mirrored context added around the model's input: about an eighth of ``size`` (16 px at 128),
     the first of a few candidates the network accepts (a U-Net needs a multiple of 2^levels).
 
@@ -90,6 +99,7 @@ def border_pad(gen, size: int, device: torch.device, channels: int = 1) -> int:
     colour there (``eval``'s border gap: -2.2 ab units on average, -5.8 at worst, on ``assets/eval``;
     with it -0.1 and 1.9).
     """
+    channels = channels or condition_channels(gen)
     key = (id(gen), size, str(device), channels)
     if key not in _PADS:
         _PADS[key] = 0

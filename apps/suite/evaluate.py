@@ -78,17 +78,36 @@ def run(data: Path, out: Path, device: str = "cpu", only: list[str] | None = Non
         report["seconds"] = round(time.monotonic() - started, 1)
         reports[model.key] = report
         json_path.write_text(json.dumps(report, indent=2) + "\n")
+    if only:  # the other models keep their reports from an earlier run on the same data
+        reports = merged(out / "results.json", reports, data, [m.key for m in shipped()])
     (out / "results.json").write_text(json.dumps(reports, indent=2) + "\n")
     (out / "RESULTS.md").write_text(markdown(reports, data))
     print(f"wrote {out / 'RESULTS.md'}, {out / 'results.json'} and {len(reports)} sheets in {out / 'sheets'}")
     return status
 
 
+def merged(path: Path, fresh: dict[str, dict], data: Path, order: list[str]) -> dict[str, dict]:
+    """``fresh`` reports over those in ``path`` (an earlier ``results.json``) that were scored on the
+    same ``data`` and are still shipped, in the shipped order."""
+    try:
+        earlier = json.loads(path.read_text()) if path.is_file() else {}
+    except ValueError:
+        earlier = {}
+    kept = {k: r for k, r in earlier.items() if isinstance(r, dict) and r.get("data") == shown(data)}
+    both = {**kept, **fresh}
+    return {k: both[k] for k in order if k in both}
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m apps eval", description=__doc__.split("\n\n")[0])
     p.add_argument("--data", type=Path, default=EVAL_SPLIT, help="evaluation photos (default assets/eval)")
     p.add_argument("--out", type=Path, default=ROOT / "eval", help="where the reports go (default eval/)")
-    p.add_argument("--model", action="append", metavar="KEY", help="only this shipped model (e.g. superres-x4)")
+    p.add_argument(
+        "--model",
+        action="append",
+        metavar="KEY",
+        help="only this shipped model (e.g. superres-x4); the others keep their sections from the last run",
+    )
     p.add_argument("--device", default="cpu")
     args = p.parse_args(argv)
     try:

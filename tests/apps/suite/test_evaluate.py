@@ -42,6 +42,17 @@ def test_scores_every_shipped_model_and_writes_tables_json_and_sheets(tmp_path):
     inp = {(r["masks"], r["method"]) for r in results["inpainter"]["rows"]}
     assert inp == {(s, m) for s in ("thin", "medium", "thick") for m in ("model", "pyramid", "telea", "ns")}
 
+    # one model again: its section is redone, the others are kept from the run above
+    results["superres-x4"]["rows"][0]["psnr_y"] = 99.0  # a marker: kept means not recomputed
+    (out / "results.json").write_text(json.dumps(results))
+    proc = subprocess.run([sys.executable, "-m", "apps", "eval", "--data", str(data), "--out", str(out),
+                           "--model", "inpainter"], capture_output=True, text=True, cwd=ROOT, timeout=900)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    again = json.loads((out / "results.json").read_text())
+    assert list(again) == keys and again["superres-x4"]["rows"][0]["psnr_y"] == 99.0
+    assert again["inpainter"]["rows"] == results["inpainter"]["rows"], "the same scores when recomputed"
+    assert "| model | 99.000 |" in (out / "RESULTS.md").read_text()
+
 
 def test_unknown_verb_and_unknown_model_are_one_line_errors(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "apps", "evl"], capture_output=True, text=True, cwd=ROOT)
