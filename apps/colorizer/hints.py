@@ -87,7 +87,7 @@ def rgba_to_hints(rgba: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     """
     if rgba.ndim != 3 or rgba.shape[2] != 4:
         raise ValueError(f"expected an (H, W, 4) RGBA array. Got {rgba.shape}")
-    x = torch.from_numpy(np.ascontiguousarray(rgba)).permute(2, 0, 1)[None].float() / 255.0
+    x = torch.from_numpy(np.array(rgba)).permute(2, 0, 1)[None].float() / 255.0  # a copy: writable
     mask = (x[:, 3:4] >= 0.5).float()
     ab = kornia.color.rgb_to_lab(x[:, :3])[:, 1:] / AB_SCALE
     return ab * mask, mask
