@@ -15,13 +15,14 @@ import torch.nn.functional as F
 
 from gancore.export import Exportable
 
+from .infer import condition_channels
 from .task import lab_scaled_to_rgb, rgb_to_lab_scaled
 
 
 class ColorizeGraph(torch.nn.Module):
-    def __init__(self, gen, channels: int = 1):
+    def __init__(self, gen, channels: int | None = None):
         super().__init__()
-        self.gen, self.channels = gen, channels
+        self.gen, self.channels = gen, channels or condition_channels(gen)  # 4: hints held at zero
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         light, _ = rgb_to_lab_scaled(image * 2 - 1)
