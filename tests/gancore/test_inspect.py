@@ -15,7 +15,7 @@ def test_show_prints_the_table(capsys):
     lines = out.splitlines()
     assert lines[1].split() == ["#", "layer", "output", "params"]
     row = next(line for line in lines if "conv 32 filter=4 stride=2" in line)
-    assert row.split()[0] == "0" and "32x64x64" in row and "544" in row  # 1*32*16 + 32
+    assert row.split()[0] == "0" and "32x64x64" in row and "2,080" in row  # 4*32*16 + 32: L and 3 hint channels
     assert out.count("total") == 2
 
 
