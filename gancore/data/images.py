@@ -38,12 +38,15 @@ def list_images(root: str | Path) -> list[Path]:
 
 def companion_image(folder: str | Path, rel: str | Path) -> Path | None:
     """The file under ``folder`` that goes with the input at ``rel`` (relative to the input folder):
-    the same sub-folders and stem, any image extension (an inpainter's mask, a colorizer's hints)."""
-    for ext in EXTENSIONS:
-        for suffix in (ext, ext.upper()):
-            cand = (Path(folder) / rel).with_suffix(suffix)
-            if cand.is_file():
-                return cand
+    the same sub-folders and stem, any image extension (an inpainter's mask, a colorizer's hints);
+    else the input's whole name with an image extension added (``a.jpg`` -> ``a.jpg.png``)."""
+    base = Path(folder) / rel
+    for make in (base.with_suffix, lambda suffix: base.with_name(base.name + suffix)):
+        for ext in EXTENSIONS:
+            for suffix in (ext, ext.upper()):
+                cand = make(suffix)
+                if cand.is_file():
+                    return cand
     return None
 
 

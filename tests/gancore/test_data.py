@@ -151,3 +151,5 @@ def test_companion_image_by_relative_stem(tmp_path):
     assert companion_image(tmp_path, Path("bird.png")) == tmp_path / "bird.JPG"
     assert companion_image(tmp_path, Path("dog.jpg")) is None
     assert companion_image(tmp_path, Path("cat.jpg")) is None  # the sub-folder counts
+    (tmp_path / "fox.jpg.png").write_bytes(b"")
+    assert companion_image(tmp_path, Path("fox.jpg")) == tmp_path / "fox.jpg.png", "the whole name plus .png"
