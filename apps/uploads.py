@@ -68,3 +68,13 @@ def guarded(component: Any, max_pixels: int) -> Any:
 
     component.preprocess = preprocess
     return component
+
+
+def hidden_endpoint(fn, api_name: str, labels: list[str], output: gr.components.Component, max_pixels: int) -> None:
+    """An endpoint for programs (gradio_client) that the page does not show: one guarded PIL image
+    input per label, ``output`` as its one named result, served as ``/api_name``."""
+    with gr.Row(visible=False):
+        inputs = [guarded(gr.Image(label=label, type="pil", image_mode=None), max_pixels) for label in labels]
+        output.render()
+        button = gr.Button("api")
+    button.click(fn, inputs=inputs, outputs=output, api_name=api_name)

@@ -33,10 +33,9 @@ def colorize(image, model=None, device: str = "cpu", hints=None):
         return proc(rgb)
     if task.channels == 1:
         raise ValueError("this model takes no colour hints")
-    hint = picture(hints).convert("RGBA")
-    if hint.size != (rgb.shape[1], rgb.shape[0]):
-        hint = hint.resize((rgb.shape[1], rgb.shape[0]), resample=0)  # nearest: no blending with transparency
-    return proc((rgb, np.asarray(hint)))
+    from .hints import fit_hint_image
+
+    return proc((rgb, fit_hint_image(picture(hints), (rgb.shape[1], rgb.shape[0]))[0]))
 
 
 _DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "assets" / "models" / "colorizer.safetensors"

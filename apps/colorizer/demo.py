@@ -18,7 +18,7 @@ from PIL import Image
 from gancore.data.images import to_rgb
 from gancore.inference import load_generator
 
-from ..uploads import guarded
+from ..uploads import guarded, hidden_endpoint
 from .evaluate import gray_baseline
 from .infer import colorize
 
@@ -140,6 +140,8 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             )
 
         # the endpoint for programs (gradio_client): /colorize (image[, hint image]) -> one PNG
+        colorized = gr.Image(label="colorized", type="numpy", format="png", render=False)
+
         def api_colorize(image, hint_image=None):
             if image is None:
                 raise gr.Error("Send a photo.")
@@ -149,10 +151,5 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 hints = painted_hints([hint_image], photo.size)
             return run(photo, hints)[0]
 
-        with gr.Row(visible=False):
-            api_image = guarded(gr.Image(label="image", type="pil", image_mode=None), MAX_PIXELS)
-            api_hints = guarded(gr.Image(label="hints", type="pil", image_mode=None), MAX_PIXELS)
-            api_out = gr.Image(label="colorized", type="numpy", format="png")
-            api_button = gr.Button("api")
-        api_button.click(api_colorize, inputs=[api_image, api_hints], outputs=api_out, api_name="colorize")
+        hidden_endpoint(api_colorize, "colorize", ["image", "hints"], colorized, MAX_PIXELS)
     return page

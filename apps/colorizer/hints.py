@@ -94,14 +94,19 @@ def rgba_to_hints(rgba: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 def read_hint_image(path: Path, size: tuple[int, int]) -> tuple[np.ndarray, bool]:
-    """The hint image at ``path`` as RGBA ``uint8 (H, W, 4)`` for a photo of ``size`` = (W, H).
-
-    An image without alpha counts as opaque everywhere. One of another size is resized (nearest,
-    so no hint colour is blended with a transparent pixel); the flag says it was (for a warning).
-    Raises ``BadImage`` when it cannot be read.
-    """
+    """The hint image at ``path`` for a photo of ``size`` = (W, H): ``fit_hint_image`` of the file.
+    Raises ``BadImage`` when it cannot be read."""
     with open_image(path) as im:
-        rgba = im.convert("RGBA")
+        return fit_hint_image(im, size)
+
+
+def fit_hint_image(image: Image.Image, size: tuple[int, int]) -> tuple[np.ndarray, bool]:
+    """A hint picture as RGBA ``uint8 (H, W, 4)`` for a photo of ``size`` = (W, H).
+
+    One without alpha counts as opaque everywhere. One of another size is resized (nearest, so no
+    hint colour is blended with a transparent pixel); the flag says it was (for a warning).
+    """
+    rgba = image.convert("RGBA")
     resized = rgba.size != tuple(size)
     if resized:
         rgba = rgba.resize(tuple(size), Image.Resampling.NEAREST)

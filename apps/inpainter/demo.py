@@ -16,7 +16,7 @@ from PIL import Image
 from gancore.data.images import to_rgb
 from gancore.inference import load_generator
 
-from ..uploads import guarded
+from ..uploads import guarded, hidden_endpoint
 from .infer import MAX_SIDE, inpaint
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo" / "inpainter"
@@ -113,15 +113,12 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         button.click(run, inputs=[editor, mask], outputs=[out, info], api_name="fill_page", api_visibility="private")
 
         # the endpoint for programs (gradio_client): /fill (image, mask image; white = fill) -> one PNG
+        filled = gr.Image(label="filled", type="pil", format="png", render=False)
+
         def api_fill(image, mask_image):
             if image is None or mask_image is None:
                 raise gr.Error("Send a photo and a mask (white = fill).")
             return fill(task, gen, {"background": image, "layers": []}, mask_image, device)[0]
 
-        with gr.Row(visible=False):
-            api_image = guarded(gr.Image(label="image", type="pil", image_mode=None), MAX_PIXELS)
-            api_mask = guarded(gr.Image(label="mask", type="pil", image_mode=None), MAX_PIXELS)
-            api_out = gr.Image(label="filled", type="pil", format="png")
-            api_button = gr.Button("api")
-        api_button.click(api_fill, inputs=[api_image, api_mask], outputs=api_out, api_name="fill")
+        hidden_endpoint(api_fill, "fill", ["image", "mask"], filled, MAX_PIXELS)
     return page
