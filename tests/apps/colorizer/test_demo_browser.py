@@ -38,11 +38,12 @@ def demo_url(tmp_path):
 
 def colorize_and_read(page) -> tuple[np.ndarray, str]:
     info = page.locator("#colorize-info")
-    previous = info.inner_text()
-    page.locator("#colorize-button").click()
-    expect(info).not_to_have_text(previous, timeout=60_000)
-    expect(info).to_have_text(re.compile(r"^\s*Colorized"), timeout=60_000)  # the answer, not the pending timer
     result = page.locator("#output-image img")
+    previous = result.get_attribute("src") if result.count() else None
+    page.locator("#colorize-button").click()
+    if previous:  # a new answer (each gets its own file), not the last one still on the page
+        expect(result).not_to_have_attribute("src", previous, timeout=60_000)
+    expect(info).to_have_text(re.compile(r"^\s*Colorized"), timeout=60_000)  # the answer, not the pending timer
     expect(result).to_have_attribute("src", re.compile(r"\S"), timeout=60_000)
     out = Image.open(io.BytesIO(fetch(page, result.get_attribute("src"))))
     assert out.format == "PNG" and out.size == SIZE and out.mode == "RGB"
@@ -76,15 +77,19 @@ def test_paint_a_red_stroke_and_the_output_turns_red_there(demo_url, tmp_path):
         assert swatch.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(192, 57, 43)"
         swatch.click()
         page.locator("#editor button[aria-label=Brush]").first.click()
-        box = page.locator("#editor canvas").last.bounding_box()
-        cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        for dy in (-6, 0, 6):  # three strokes across the middle of the photo
-            page.mouse.move(cx - box["width"] * 0.12, cy + dy)
-            page.mouse.down()
-            for i in range(1, 13):
-                page.mouse.move(cx - box["width"] * 0.12 + i * box["width"] * 0.02, cy + dy)
-            page.mouse.up()
-        hinted, info = colorize_and_read(page)
+        for _ in range(3):  # under load the editor may still be redrawing the gray photo: paint again
+            page.wait_for_timeout(1500)
+            box = page.locator("#editor canvas").last.bounding_box()
+            cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+            for dy in (-6, 0, 6):  # three strokes across the middle of the photo
+                page.mouse.move(cx - box["width"] * 0.12, cy + dy)
+                page.mouse.down()
+                for i in range(1, 13):
+                    page.mouse.move(cx - box["width"] * 0.12 + i * box["width"] * 0.02, cy + dy)
+                page.mouse.up()
+            hinted, info = colorize_and_read(page)
+            if "hint pixels" in info:
+                break
 
     assert "hint pixels" in info, info
     around = (slice(SIZE[1] * 2 // 5, SIZE[1] * 3 // 5), slice(SIZE[0] * 2 // 5, SIZE[0] * 3 // 5))
