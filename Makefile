@@ -36,8 +36,9 @@ photos: install  ## the training photos: Debian packages -> data/photos (+ LICEN
 eval: install  ## every shipped model vs its classical baselines on assets/eval: eval/RESULTS.md, JSON, sheets (~3 min)
 	$(BIN)/python -m apps eval
 
-bench: install  ## train and run throughput of every app vs the model alone (bench/results/throughput-<device>.json; ~5 min on 2 CPU cores)
+bench: install  ## throughput of every app vs the model alone, and the training step with each speed setting (bench/results/*.json; ~10 min on 2 CPU cores)
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/train_settings.py
 
 bench-memory: install  ## peak memory and time of a 6000 x 4000 x2 upscale (bench/results/superres_memory.json)
 	$(BIN)/python bench/superres_memory.py

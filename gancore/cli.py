@@ -26,6 +26,8 @@ from typing import TYPE_CHECKING, Any
 from .errors import UserError
 from .precision import PRECISIONS
 
+MODEL_HELP = "a generator file, or the name of a shipped model (e.g. superres-x4-gan); default: {}"
+
 if TYPE_CHECKING:  # the verbs import what they need: --help and usage errors load no torch, no gradio
     from .config import Config
 
@@ -89,6 +91,9 @@ def _parser(app: App) -> argparse.ArgumentParser:
         metavar="MODEL",
         help="start G from this generator export or checkpoint (a GAN fine-tune of a PSNR model)",
     )
+    tr.add_argument(
+        "--threads", type=int, help="torch intra-op threads (default: the config's train.threads; 0: one per core)"
+    )
     tr.add_argument("--device", help="cpu or cuda (default: cuda when present)")
     tr.add_argument("--dry-run", action="store_true", help="print both networks layer by layer and stop")
     tr.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -96,7 +101,7 @@ def _parser(app: App) -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="process every image of a folder")
     run.add_argument("input", type=Path, metavar="IN_DIR", help="folder of images to process (recursive; only read)")
     run.add_argument("output", type=Path, metavar="OUT_DIR", help="where the PNG outputs go, mirroring IN_DIR's tree")
-    run.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
+    run.add_argument("--model", type=Path, default=app.default_model, help=MODEL_HELP.format(app.default_model))
     run.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     run.add_argument(
         "--precision",
@@ -113,7 +118,7 @@ def _parser(app: App) -> argparse.ArgumentParser:
     if app.evaluate:
         ev = sub.add_parser("eval", help="metrics of a model against the classical baseline")
         ev.add_argument("data", type=Path, metavar="DATA_DIR", help="folder of test images (recursive)")
-        ev.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
+        ev.add_argument("--model", type=Path, default=app.default_model, help=MODEL_HELP.format(app.default_model))
         ev.add_argument("--json", type=Path, help="also write the table as JSON here")
         ev.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
         if app.add_eval_arguments:
@@ -122,11 +127,11 @@ def _parser(app: App) -> argparse.ArgumentParser:
     if app.make_export is not None:
         ex = sub.add_parser("export", help="write the generator as ONNX and check it against PyTorch (onnxruntime)")
         ex.add_argument("output", type=Path, metavar="OUT.onnx", help="where the ONNX file goes")
-        ex.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
+        ex.add_argument("--model", type=Path, default=app.default_model, help=MODEL_HELP.format(app.default_model))
         ex.add_argument("--photo", type=Path, default=app.example, help=f"the check's photo (default: {app.example})")
 
     demo = sub.add_parser("demo", help="serve the Gradio demo page")
-    demo.add_argument("--model", type=Path, default=app.default_model, help=f"default: {app.default_model}")
+    demo.add_argument("--model", type=Path, default=app.default_model, help=MODEL_HELP.format(app.default_model))
     demo.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1: this machine only)")
     demo.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     demo.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
@@ -194,6 +199,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
         ("data", "batch", a.batch),
         ("data", "workers", a.workers),
         ("train", "steps", a.steps),
+        ("train", "threads", a.threads),
     ):
         if value is not None:
             cfg = cfg.replace(section, **{key: value})
@@ -305,12 +311,18 @@ def _export(app: App, a: argparse.Namespace) -> int:
 
 
 def _model(app: App, path: Path) -> Path:
-    if not path.is_file():
-        raise UserError(
-            f"model not found: {path}; train one with: python -m apps.{app.name} train DATA_DIR "
-            f"(then pass --model RUN/generator.safetensors)"
-        )
-    return path
+    """``--model``: a file, or the name of a model shipped beside the app's default (``superres-x4-gan``)."""
+    if path.is_file():
+        return path
+    shipped = app.default_model.parent
+    named = shipped / f"{path.name}.safetensors"
+    if path.parent == Path(".") and path.suffix == "" and named.is_file():
+        return named
+    names = sorted(p.stem for p in shipped.glob(f"{app.name}*.safetensors"))
+    raise UserError(
+        f"model not found: {path}; the shipped ones are {', '.join(names) or 'none'} (--model NAME), or train "
+        f"one with: python -m apps.{app.name} train DATA_DIR (then pass --model RUN/generator.safetensors)"
+    )
 
 
 def _demo(app: App, a: argparse.Namespace) -> int:

@@ -115,6 +115,8 @@ class TrainConfig:
     channels_last: Literal["auto"] | bool = "auto"  # NHWC memory format for weights and batches; "auto": on CUDA
     compile: bool | Literal["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"] = False
     # torch.compile G's and D's forward (true = "default" mode); the first steps are slow while it compiles
+    threads: int = 0  # torch's intra-op threads for the run (0: torch's default, one per core); `make bench`
+    # measures it: on a core shared with other work, fewer threads than cores can be faster
     init_generator: str | None = None  # a generator export or checkpoint whose G weights start the run
     # (ESRGAN's GAN fine-tune of a PSNR model); its generator config must match this one's
 
@@ -163,6 +165,8 @@ def _positive(cfg: Config) -> None:
             raise ConfigError(f"data.{name}", f"must be at most {limit}, got {getattr(cfg.data, name)}")
     if cfg.data.workers < 0:
         raise ConfigError("data.workers", f"must be 0 or more, got {cfg.data.workers}")
+    if not 0 <= cfg.train.threads <= 1024:
+        raise ConfigError("train.threads", f"must be 0 (one per core) to 1024, got {cfg.train.threads}")
     if not 0 < cfg.data.scale_min <= 1:
         raise ConfigError("data.scale_min", f"must be in (0, 1], got {cfg.data.scale_min}")
 

@@ -97,6 +97,8 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
             print(f"removed {path}, left by an interrupted write")
     cfg_json = config_to_dict(cfg)
     speed = resolve_speed(cfg.train, dev)  # bf16 autocast, channels-last, torch.compile
+    if cfg.train.threads:
+        torch.set_num_threads(cfg.train.threads)
 
     # build the networks, the loss and the trainer from the config
     torch.manual_seed(cfg.train.seed)

@@ -16,6 +16,14 @@
 
 ``x`` is ``g`` or ``d``; ``optimizer`` (GAGA's ``optimiser``) sets both unless ``g_optimizer`` /
 ``d_optimizer`` say otherwise.
+
+``optimizer_kernel`` picks how torch runs the update, not what it computes: ``fused`` (one kernel
+over every tensor; Adam / AdamW only), ``foreach`` (batched over tensors), ``loop`` (one tensor at
+a time, torch's default on the CPU) or ``auto``: fused for Adam / AdamW, foreach otherwise.
+Measured by ``make bench`` (``bench/train_settings.py``): on the pix2pix U-Net's 41.8 M
+parameters one Adam step took 364 ms as a loop, 283 ms foreach and 59 ms fused on one CPU thread.
+The results agree to float rounding, not bit for bit; a run resumes with the kernel its
+checkpoint was saved with.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ from ..errors import ConfigError
 from ..options import alias
 
 OptimizerName = Literal["adam", "adamw", "rmsprop", "RMSprop", "sgd"]
+OptimizerKernel = Literal["auto", "fused", "foreach", "loop"]
+FUSED = ("adam", "adamw")  # torch's fused CPU and CUDA kernels we use
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,7 @@ class OptimOptions:
     d_decay: float = 0.99
     d_momentum: float = 0.0
     d_weight_decay: float = 0.0
+    optimizer_kernel: OptimizerKernel = "auto"  # how the update runs (module docstring); not what it computes
     clipped_gradients: float | None = None  # clip each network's gradient norm to this
     d_clipped_weights: float | None = alias("clipped_d_weights", default=None)  # clamp D's weights to [-v, v]
     lr_schedule: Schedule = field(default_factory=Schedule)
@@ -119,6 +130,11 @@ class OptimOptions:
             value = getattr(self, name)
             if value is not None and not (math.isfinite(value) and value > 0):
                 raise ConfigError(f"trainer.{name}", f"must be a finite number > 0 or null, got {value}")
+        if self.optimizer_kernel == "fused":
+            for net in ("g", "d"):
+                kind = (getattr(self, f"{net}_optimizer") or self.optimizer).lower()
+                if kind not in FUSED:
+                    raise ConfigError("trainer.optimizer_kernel", f"'fused' takes adam or adamw, {net}'s is {kind}")
         if not (math.isfinite(self.feature_matching) and self.feature_matching >= 0):
             raise ConfigError("trainer.feature_matching", f"must be a finite number >= 0, got {self.feature_matching}")
 
@@ -131,14 +147,29 @@ def make_optimizer(o: OptimOptions, net: str, params: Iterable[torch.nn.Paramete
         raise ConfigError(f"trainer.{net}_learn_rate", f"must be 0 or more, got {lr}")
     trainable = [p for p in params if p.requires_grad]  # ``trainable=false`` layers are left out
     betas, eps = (getattr(o, f"{net}_beta1"), getattr(o, f"{net}_beta2")), getattr(o, f"{net}_epsilon")
+    how = kernel_options(o.optimizer_kernel, kind, trainable)
     if kind == "adam":
-        return torch.optim.Adam(trainable, lr=lr, betas=betas, eps=eps, weight_decay=wd)
+        return torch.optim.Adam(trainable, lr=lr, betas=betas, eps=eps, weight_decay=wd, **how)
     if kind == "adamw":
-        return torch.optim.AdamW(trainable, lr=lr, betas=betas, eps=eps, weight_decay=wd)
+        return torch.optim.AdamW(trainable, lr=lr, betas=betas, eps=eps, weight_decay=wd, **how)
     if kind == "rmsprop":
         alpha, momentum = getattr(o, f"{net}_decay"), getattr(o, f"{net}_momentum")
-        return torch.optim.RMSprop(trainable, lr=lr, alpha=alpha, eps=eps, momentum=momentum, weight_decay=wd)
-    return torch.optim.SGD(trainable, lr=lr, momentum=getattr(o, f"{net}_momentum"), weight_decay=wd)
+        return torch.optim.RMSprop(trainable, lr=lr, alpha=alpha, eps=eps, momentum=momentum, weight_decay=wd, **how)
+    return torch.optim.SGD(trainable, lr=lr, momentum=getattr(o, f"{net}_momentum"), weight_decay=wd, **how)
+
+
+def kernel_options(kernel: str, kind: str, params: list[torch.nn.Parameter]) -> dict[str, bool]:
+    """torch's ``fused`` / ``foreach`` arguments for ``optimizer_kernel`` (module docstring).
+
+    ``auto`` fuses only where torch has the kernel for every parameter (floating point, on the
+    CPU or CUDA), else batches with foreach; no parameters: torch's defaults.
+    """
+    if not params:
+        return {}
+    if kernel == "auto":
+        fusable = all(p.is_floating_point() and p.device.type in ("cpu", "cuda") for p in params)
+        kernel = "fused" if kind in FUSED and fusable else "foreach"
+    return {"fused": {"fused": True}, "foreach": {"foreach": True}, "loop": {"foreach": False}}[kernel]
 
 
 def set_learning_rates(opt: torch.optim.Optimizer, base: float, factor: float) -> None:

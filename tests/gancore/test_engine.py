@@ -108,3 +108,23 @@ def test_init_generator_starts_from_the_given_weights(tmp_path, tiny_config, sma
     bad = tiny_config.replace("train", steps=1, init_generator=str(tmp_path / "missing.safetensors"))
     with pytest.raises(UserError, match="checkpoint not found"):
         train(bad, small_photos, tmp_path / "c", progress=False)
+
+
+def test_train_threads_sets_torch_threads(tmp_path, tiny_config, small_photos):
+    """``train.threads``: the run's intra-op threads (0 leaves torch's); a value out of range names its path."""
+    from gancore.config import config_from_dict, config_to_dict
+    from gancore.errors import ConfigError
+
+    before = torch.get_num_threads()
+    try:
+        train(tiny_config.replace("train", threads=1, steps=2), small_photos, tmp_path / "one", progress=False)
+        assert torch.get_num_threads() == 1
+        torch.set_num_threads(2)
+        train(tiny_config.replace("train", threads=0, steps=2), small_photos, tmp_path / "default", progress=False)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
+    bad = config_to_dict(tiny_config)
+    bad["train"]["threads"] = -1
+    with pytest.raises(ConfigError, match=r"train.threads: must be 0"):
+        config_from_dict(bad)

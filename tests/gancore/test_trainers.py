@@ -98,6 +98,44 @@ def test_optimiser_kinds_and_options(toy_dict, kind, cls):
         assert group["momentum"] == 0.9
 
 
+@pytest.mark.parametrize(
+    "kernel, kind, expect",
+    [("auto", "adam", "fused"), ("auto", "RMSprop", "foreach"), ("auto", "sgd", "foreach"), ("fused", "adamw", "fused"),
+     ("foreach", "adam", "foreach"), ("loop", "adam", "loop")],
+)  # fmt: skip
+def test_optimizer_kernel_reaches_torch(toy_dict, kernel, kind, expect):
+    _, trainer = make(toy_dict, "alternating", optimiser=kind, optimizer_kernel=kernel)
+    for opt in (trainer.g_opt, trainer.d_opt):
+        got = "fused" if opt.defaults.get("fused") else "foreach" if opt.defaults.get("foreach") else "loop"
+        assert got == expect
+
+
+def test_optimizer_kernels_compute_the_same_update(toy_dict):
+    """Fused, foreach and loop Adam: the same weights after three steps, to float rounding."""
+    weights = []
+    for kernel in ("loop", "foreach", "fused"):
+        gan, trainer = make(toy_dict, "alternating", optimizer_kernel=kernel, g_weight_decay=0.01)
+        start = flat(gan)
+        run(gan, trainer, steps=3)
+        weights.append(flat(gan))
+        assert not torch.equal(weights[-1], start)  # training moved them
+    for w in weights[1:]:
+        torch.testing.assert_close(w, weights[0], rtol=1e-5, atol=1e-6)
+
+
+def flat(gan):
+    return torch.cat([p.detach().flatten() for n in (gan.generator, gan.discriminator) for p in n.parameters()])
+
+
+def test_fused_kernel_needs_adam(toy_dict):
+    toy_dict["trainer"] = {"type": "alternating", "d_optimizer": "rmsprop", "optimizer_kernel": "fused"}
+    with pytest.raises(ConfigError, match=r"trainer.optimizer_kernel.*rmsprop"):
+        config_from_dict(toy_dict)
+    toy_dict["trainer"] = {"type": "alternating", "optimizer_kernel": "fast"}
+    with pytest.raises(ConfigError, match=r"trainer.optimizer_kernel"):
+        config_from_dict(toy_dict)
+
+
 def test_gaga_and_hypergan_option_names(toy_dict):
     toy_dict["trainer"] = {
         "type": "alternating",

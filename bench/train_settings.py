@@ -1,0 +1,228 @@
+"""``make bench``: the training step of pix2pix's networks with each speed setting on and off.
+
+    .venv/bin/python bench/train_settings.py                  # CPU: 128 px, batch 8 (pix2pix's U-Net-128)
+    .venv/bin/python bench/train_settings.py --rounds 5 --settings defaults one-thread compile
+    .venv/bin/python bench/train_settings.py --device cuda --config configs/colorizer.json --batch 16 --size 256
+
+The config is ``configs/pix2pix-unet128-full.json``: pix2pix's U-Net-128 generator and 70x70
+PatchGAN at full width (G 41,824,898 parameters, D 2,765,633, as pytorch-CycleGAN-and-pix2pix
+builds them for a 1-channel input), its loss and its Adam. Each setting is one trainer built from
+that config with one thing changed from the defaults (``SETTINGS``), stepping on the same
+in-memory batch; the settings take turns step by step (one round = one step of each), so a change
+in the machine's load hits every row alike. A row reports the median step time and its speed
+relative to the defaults row (above 1: the setting is faster than the default). Each
+configuration's first steps (and a compiled one's compilation) are warm-up, not timed.
+
+Prints a table and writes ``bench/results/train-settings-<device>.json``. About 3 minutes on 2
+CPU cores (compiling takes one of them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CONFIG = ROOT / "configs" / "pix2pix-unet128-full.json"
+
+# name -> (what it changes, trainer options, train options, torch threads or None: the run's)
+SETTINGS: dict[str, tuple[str, dict, dict, int | None]] = {
+    "defaults": ("the config as shipped: one G forward, fused Adam, fp32, eager", {}, {}, None),
+    "two-forwards": ("D's step makes its own fake (share_forward false)", {"share_forward": False}, {}, None),
+    "adam-loop": ("Adam one tensor at a time (torch's CPU default)", {"optimizer_kernel": "loop"}, {}, None),
+    "adam-foreach": ("Adam batched over tensors (foreach)", {"optimizer_kernel": "foreach"}, {}, None),
+    "pix2pix-like": (
+        "two forwards and Adam as a loop: the step before this issue",
+        {"share_forward": False, "optimizer_kernel": "loop"},
+        {},
+        None,
+    ),
+    "channels-last": ("NHWC weights and batch (oneDNN)", {}, {"channels_last": True}, None),
+    "bf16": ("bf16 autocast", {}, {"precision": "bf16"}, None),
+    "compile": ("torch.compile (inductor) of G's and D's forward", {}, {"compile": True}, None),
+    "one-thread": ("1 intra-op thread", {}, {}, 1),
+    "all-threads": ("one intra-op thread per core", {}, {}, 0),
+}
+DEFAULT_ROWS = ["defaults", "two-forwards", "adam-loop", "adam-foreach", "pix2pix-like", "channels-last", "bf16",
+                "compile", "one-thread", "all-threads"]  # fmt: skip
+
+
+@dataclasses.dataclass
+class Row:
+    name: str
+    changes: str
+    threads: int
+    times: list[float] = dataclasses.field(default_factory=list)
+    warmup_s: float = 0.0
+    error: str | None = None
+
+
+def build(cfg, name: str, device):
+    """A trainer for ``cfg`` with ``SETTINGS[name]`` applied, its speed settings, and its step."""
+    import torch
+
+    from gancore.engine.speed import resolve_speed
+    from gancore.gan import build_gan
+
+    _, trainer_opts, train_opts, _ = SETTINGS[name]
+    if trainer_opts:
+        cfg = dataclasses.replace(cfg, trainer=cfg.trainer.replace(**trainer_opts))
+    if train_opts:
+        cfg = cfg.replace("train", **train_opts)
+    torch.manual_seed(cfg.train.seed)
+    gan = build_gan(cfg).to(device)
+    trainer = cfg.trainer.build(gan)
+    speed = resolve_speed(cfg.train, device)
+    speed.prepare(gan)
+    gan.generator.train()
+    gan.discriminator.train()
+    return trainer, speed
+
+
+def measure(a: argparse.Namespace) -> tuple[list[Row], dict]:
+    import torch
+
+    from gancore.config import load_config
+
+    device = torch.device(a.device)
+    cfg = load_config(a.config)
+    size, batch = a.size or cfg.data.size, a.batch or cfg.data.batch
+    cfg = cfg.replace("data", size=size, batch=batch)
+    default_threads = torch.get_num_threads() if a.threads == 0 else a.threads
+    torch.manual_seed(0)
+    real = torch.rand(batch, 3, size, size, device=device) * 2 - 1  # the task conditions it as in training
+
+    def sync():
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
+    rows, steps = [], {}
+    for name in a.settings:
+        changes, _, _, threads = SETTINGS[name]
+        threads = default_threads if threads is None else (os.cpu_count() or 1) if threads == 0 else threads
+        row = Row(name, changes, threads)
+        rows.append(row)
+        try:
+            trainer, speed = build(cfg, name, device)
+            x = speed.batch(real)
+
+            def step(trainer=trainer, speed=speed, x=x):
+                with speed.autocast():
+                    trainer.step(x)
+
+            torch.set_num_threads(threads)
+            t = time.perf_counter()
+            for _ in range(a.warmup):
+                step()
+            sync()
+            row.warmup_s = time.perf_counter() - t
+            steps[name] = step
+        except Exception as e:  # a setting this machine cannot run is a row that says so
+            row.error = f"{type(e).__name__}: {str(e).splitlines()[0][:160]}" if str(e) else type(e).__name__
+    for _ in range(a.rounds):
+        for row in rows:
+            if row.name in steps:
+                torch.set_num_threads(row.threads)
+                sync()
+                t = time.perf_counter()
+                steps[row.name]()
+                sync()
+                row.times.append(time.perf_counter() - t)
+    meta = {"config": str(Path(a.config).resolve().relative_to(ROOT)), "size": size, "batch": batch,
+            "device": a.device, "default_threads": default_threads, "rounds": a.rounds, "warmup": a.warmup}  # fmt: skip
+    return rows, meta
+
+
+def to_dicts(rows: list[Row], batch: int) -> list[dict]:
+    base = next((statistics.median(r.times) for r in rows if r.name == "defaults" and r.times), None)
+    out = []
+    for r in rows:
+        d = {"setting": r.name, "changes": r.changes, "threads": r.threads}
+        if r.error or not r.times:
+            d["error"] = r.error or "not timed"
+        else:
+            med = statistics.median(r.times)
+            d.update(step_s=round(med, 4), min_s=round(min(r.times), 4), images_per_s=round(batch / med, 3),
+                     times_s=[round(t, 4) for t in r.times], warmup_s=round(r.warmup_s, 1))  # fmt: skip
+            if base:
+                d["speed_vs_defaults"] = round(base / med, 3)
+        out.append(d)
+    return out
+
+
+def format_table(rows: list[dict], header: str) -> str:
+    cols = ["setting", "step s (median)", "img/s", "vs defaults", "threads", "changes"]
+    lines = []
+    for r in rows:
+        if "error" in r:
+            lines.append([r["setting"], "", "", "", str(r["threads"]), f"not measured: {r['error']}"])
+        else:
+            vs = f"{r['speed_vs_defaults']:.2f}x" if "speed_vs_defaults" in r else ""
+            lines.append([r["setting"], f"{r['step_s']:.3f}", f"{r['images_per_s']:.2f}", vs, str(r["threads"]),
+                          r["changes"]])  # fmt: skip
+    widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(cols)]
+    out = [header, "  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
+    out += ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in lines]
+    return "\n".join(out)
+
+
+def parse(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--config", default=str(CONFIG), help="the networks and step (default: pix2pix's U-Net-128)")
+    p.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
+    p.add_argument("--size", type=int, help="crop size (default: the config's)")
+    p.add_argument("--batch", type=int, help="batch (default: the config's)")
+    p.add_argument("--rounds", type=int, default=3, help="timed steps of each setting, taken in turns (default 3)")
+    p.add_argument("--warmup", type=int, default=2, help="untimed steps of each setting first (default 2)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="intra-op threads of every row but the thread rows (default 1; 0: one per core)")  # fmt: skip
+    p.add_argument("--settings", nargs="+", default=DEFAULT_ROWS, choices=list(SETTINGS), help="rows to measure")
+    p.add_argument("--out", type=Path, default=ROOT / "bench" / "results", help="folder for the JSON")
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parse(argv)
+    if "defaults" not in a.settings:
+        a.settings = ["defaults", *a.settings]
+    import platform
+
+    import torch
+
+    start = time.perf_counter()
+    rows, meta = measure(a)
+    dicts = to_dicts(rows, meta["batch"])
+    command = " ".join(["bench/train_settings.py", *(argv if argv is not None else sys.argv[1:])])
+    meta.update(
+        torch=torch.__version__,
+        machine=f"{platform.machine()}, {os.cpu_count()} cores",
+        date=time.strftime("%Y-%m-%d %H:%M"),
+        seconds=round(time.perf_counter() - start, 1),
+        load_average=round(os.getloadavg()[0], 2),
+        command=command,
+    )
+    header = (
+        f"training step, {meta['config']} at {meta['size']} px, batch {meta['batch']}, {a.device} ({meta['machine']}; "
+        f"torch {meta['torch']}; {meta['seconds']:.0f} s; load average {meta['load_average']})"
+    )
+    print(format_table(dicts, header))
+    a.out.mkdir(parents=True, exist_ok=True)
+    path = a.out / f"train-settings-{a.device.split(':')[0]}.json"
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps({**meta, "rows": dicts}, indent=2) + "\n")
+    os.replace(tmp, path)
+    print(f"wrote {path}")
+    return int(any("error" in d for d in dicts))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

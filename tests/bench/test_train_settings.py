@@ -1,0 +1,81 @@
+"""``bench/train_settings.py``: each row's trainer has exactly its setting changed, the table and the JSON.
+
+No test here asserts on time; the end-to-end run checks the file's structure, not its numbers.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from bench.train_settings import CONFIG, SETTINGS, Row, build, format_table, main, to_dicts
+from gancore.config import load_config
+from gancore.gan import build_gan
+
+
+def kernel(opt) -> str:
+    return "fused" if opt.defaults.get("fused") else "foreach" if opt.defaults.get("foreach") else "loop"
+
+
+@pytest.fixture(scope="module")
+def small():
+    """The pix2pix-shaped colorizer of the bench at the tests' size: the half-width config, 256 px."""
+    return load_config("configs/pix2pix-unet256.json")
+
+
+@pytest.mark.parametrize(
+    "name, share, opt, layout, compiled",
+    [("defaults", True, "fused", False, None), ("two-forwards", False, "fused", False, None),
+     ("adam-loop", True, "loop", False, None), ("adam-foreach", True, "foreach", False, None),
+     ("pix2pix-like", False, "loop", False, None), ("channels-last", True, "fused", True, None),
+     ("compile", True, "fused", False, "default")],
+)  # fmt: skip
+def test_each_setting_changes_only_its_own_thing(small, name, share, opt, layout, compiled):
+    trainer, speed = build(small, name, torch.device("cpu"))
+    assert trainer.o.share_forward is share
+    assert kernel(trainer.g_opt) == kernel(trainer.d_opt) == opt
+    weight = next(p for p in trainer.gan.generator.parameters() if p.dim() == 4 and p.shape[1] > 1)
+    assert weight.is_contiguous(memory_format=torch.channels_last) is layout and speed.channels_last is layout
+    assert speed.compile == compiled and speed.dtype is None
+
+
+def test_bf16_row_autocasts(small):
+    _, speed = build(small, "bf16", torch.device("cpu"))
+    assert speed.dtype == torch.bfloat16
+
+
+def test_the_bench_config_is_pix2pix_at_full_width():
+    """Parameter counts of pytorch-CycleGAN-and-pix2pix's U-Net-128 / -256 and 70x70 PatchGAN (1 -> 2 channels)."""
+    for path, g_params in ((CONFIG, 41_824_898), ("configs/pix2pix-unet256-full.json", 54_409_858)):
+        gan = build_gan(load_config(path))
+        assert sum(p.numel() for p in gan.generator.parameters()) == g_params
+        assert sum(p.numel() for p in gan.discriminator.parameters()) == 2_765_633
+
+
+def test_rows_relative_to_the_defaults_and_the_table():
+    rows = [Row("defaults", "as shipped", 1, [2.0, 2.2, 1.9]), Row("adam-loop", "loop", 1, [2.4, 2.6, 2.5]),
+            Row("compile", "inductor", 1, error="RuntimeError: no compiler")]  # fmt: skip
+    d = to_dicts(rows, batch=8)
+    assert d[0]["step_s"] == 2.0 and d[0]["speed_vs_defaults"] == 1.0 and d[0]["images_per_s"] == 4.0
+    assert d[1]["speed_vs_defaults"] == pytest.approx(0.8) and d[1]["min_s"] == 2.4
+    assert d[2] == {"setting": "compile", "changes": "inductor", "threads": 1, "error": "RuntimeError: no compiler"}
+    lines = format_table(d, "head").splitlines()
+    assert lines[0] == "head" and lines[2].split()[:4] == ["defaults", "2.000", "4.00", "1.00x"]
+    assert "0.80x" in lines[3] and "not measured: RuntimeError: no compiler" in lines[4]
+
+
+def test_every_setting_is_described():
+    assert all(len(spec) == 4 and spec[0] for spec in SETTINGS.values())
+
+
+def test_main_writes_the_json(tmp_path, capsys):
+    code = main(["--config", "configs/colorizer.json", "--size", "64", "--batch", "2", "--rounds", "2", "--warmup", "1",
+                 "--settings", "adam-loop", "one-thread", "--out", str(tmp_path)])  # fmt: skip
+    assert code == 0
+    data = json.loads((tmp_path / "train-settings-cpu.json").read_text())
+    assert [r["setting"] for r in data["rows"]] == ["defaults", "adam-loop", "one-thread"]
+    assert all(len(r["times_s"]) == 2 and r["step_s"] > 0 for r in data["rows"])
+    assert data["rows"][0]["speed_vs_defaults"] == 1.0 and data["batch"] == 2 and data["size"] == 64
+    assert "train-settings-cpu.json" in capsys.readouterr().out
