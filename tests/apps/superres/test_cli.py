@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,3 +108,14 @@ def test_new_and_dry_run(tmp_path, capsys, monkeypatch):
     assert json.loads((tmp_path / "mine.json").read_text()) == json.loads((ROOT / "configs/superres.json").read_text())
     status, out, err = in_process(capsys, "train", ROOT / "assets" / "photos", "--dry-run")
     assert status == 0 and "3x16x16" in out and "3x64x64" in out, err
+
+
+def test_model_by_shipped_name(tmp_path, capsys, small_photos):
+    """``--model superres-x2``: the shipped file of that name; an unknown name lists the shipped ones."""
+    from apps.superres.__main__ import APP
+    from gancore.cli import _model
+
+    assert _model(APP, Path("superres-x2")) == ROOT / "assets" / "models" / "superres-x2.safetensors"
+    status, _, err = in_process(capsys, "run", small_photos, tmp_path / "out", "--model", "superres-x9")
+    assert status == 2 and err.startswith("error: model not found: superres-x9; the shipped ones are ")
+    assert "superres-x2" in err and "superres-x4" in err and not (tmp_path / "out").exists()
