@@ -36,24 +36,25 @@ CONFIG = ROOT / "configs" / "pix2pix-unet128-full.json"
 
 # name -> (what it changes, trainer options, train options, torch threads or None: the run's)
 SETTINGS: dict[str, tuple[str, dict, dict, int | None]] = {
-    "defaults": ("the config as shipped: one G forward, fused Adam, fp32, eager", {}, {}, None),
+    "defaults": ("as shipped: one G forward, fused Adam, precision auto (bf16 on bf16 CPUs), eager", {}, {}, None),
     "two-forwards": ("D's step makes its own fake (share_forward false)", {"share_forward": False}, {}, None),
     "adam-loop": ("Adam one tensor at a time (torch's CPU default)", {"optimizer_kernel": "loop"}, {}, None),
     "adam-foreach": ("Adam batched over tensors (foreach)", {"optimizer_kernel": "foreach"}, {}, None),
     "pix2pix-like": (
-        "two forwards and Adam as a loop: the step before this issue",
+        "two forwards, Adam as a loop, fp32: the step before issue 17",
         {"share_forward": False, "optimizer_kernel": "loop"},
-        {},
+        {"precision": "fp32"},
         None,
     ),
     "channels-last": ("NHWC weights and batch (oneDNN)", {}, {"channels_last": True}, None),
-    "bf16": ("bf16 autocast", {}, {"precision": "bf16"}, None),
+    "fp32": ("fp32 throughout (no bf16 autocast)", {}, {"precision": "fp32"}, None),
+    "bf16": ("bf16 autocast, whatever the CPU", {}, {"precision": "bf16"}, None),
     "compile": ("torch.compile (inductor) of G's and D's forward", {}, {"compile": True}, None),
     "one-thread": ("1 intra-op thread", {}, {}, 1),
     "all-threads": ("one intra-op thread per core", {}, {}, 0),
 }
-DEFAULT_ROWS = ["defaults", "two-forwards", "adam-loop", "adam-foreach", "pix2pix-like", "channels-last", "bf16",
-                "compile", "one-thread", "all-threads"]  # fmt: skip
+DEFAULT_ROWS = ["defaults", "two-forwards", "adam-loop", "adam-foreach", "pix2pix-like", "fp32", "bf16",
+                "channels-last", "compile", "one-thread", "all-threads"]  # fmt: skip
 
 
 @dataclasses.dataclass

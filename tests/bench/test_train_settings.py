@@ -12,6 +12,7 @@ import torch
 
 from bench.train_settings import CONFIG, SETTINGS, Row, build, format_table, main, to_dicts
 from gancore.config import load_config
+from gancore.engine.speed import cpu_has_bf16
 from gancore.gan import build_gan
 
 
@@ -25,25 +26,24 @@ def small():
     return load_config("configs/pix2pix-unet256.json")
 
 
+AUTO = torch.bfloat16 if cpu_has_bf16() else None  # precision "auto" on this CPU
+
+
 @pytest.mark.parametrize(
-    "name, share, opt, layout, compiled",
-    [("defaults", True, "fused", False, None), ("two-forwards", False, "fused", False, None),
-     ("adam-loop", True, "loop", False, None), ("adam-foreach", True, "foreach", False, None),
-     ("pix2pix-like", False, "loop", False, None), ("channels-last", True, "fused", True, None),
-     ("compile", True, "fused", False, "default")],
+    "name, share, opt, layout, compiled, dtype",
+    [("defaults", True, "fused", False, None, AUTO), ("two-forwards", False, "fused", False, None, AUTO),
+     ("adam-loop", True, "loop", False, None, AUTO), ("adam-foreach", True, "foreach", False, None, AUTO),
+     ("pix2pix-like", False, "loop", False, None, None), ("fp32", True, "fused", False, None, None),
+     ("bf16", True, "fused", False, None, torch.bfloat16), ("channels-last", True, "fused", True, None, AUTO),
+     ("compile", True, "fused", False, "default", AUTO)],
 )  # fmt: skip
-def test_each_setting_changes_only_its_own_thing(small, name, share, opt, layout, compiled):
+def test_each_setting_changes_only_its_own_thing(small, name, share, opt, layout, compiled, dtype):
     trainer, speed = build(small, name, torch.device("cpu"))
     assert trainer.o.share_forward is share
     assert kernel(trainer.g_opt) == kernel(trainer.d_opt) == opt
     weight = next(p for p in trainer.gan.generator.parameters() if p.dim() == 4 and p.shape[1] > 1)
     assert weight.is_contiguous(memory_format=torch.channels_last) is layout and speed.channels_last is layout
-    assert speed.compile == compiled and speed.dtype is None
-
-
-def test_bf16_row_autocasts(small):
-    _, speed = build(small, "bf16", torch.device("cpu"))
-    assert speed.dtype == torch.bfloat16
+    assert speed.compile == compiled and speed.dtype == dtype
 
 
 def test_the_bench_config_is_pix2pix_at_full_width():

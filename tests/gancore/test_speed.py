@@ -10,7 +10,7 @@ import torch
 
 from gancore.config import config_from_dict
 from gancore.engine import train
-from gancore.engine.speed import Speed, resolve_speed
+from gancore.engine.speed import Speed, cpu_has_bf16, resolve_speed
 from gancore.errors import ConfigError
 from gancore.gan import build_gan
 
@@ -33,14 +33,28 @@ def test_exception_names_the_path(tiny_dict, section, key, value):
         config_from_dict(tiny_dict)
 
 
-def test_defaults_resolve_to_fp32_contiguous_eager_on_cpu(tiny_config):
+AUTO = torch.bfloat16 if cpu_has_bf16() else None  # what "auto" precision is on this machine's CPU
+
+
+def test_defaults_resolve_to_contiguous_eager_on_cpu_bf16_where_it_has_the_instructions(tiny_config):
     assert (tiny_config.train.precision, tiny_config.train.channels_last, tiny_config.train.compile) == (
         "auto",
         "auto",
         False,
     )
     assert tiny_config.data.cache == "auto"
-    assert resolve_speed(tiny_config.train, CPU) == Speed("cpu", None, False, None)
+    assert resolve_speed(tiny_config.train, CPU) == Speed("cpu", AUTO, False, None)
+
+
+def test_cpu_bf16_probe_matches_the_cpu_flags():
+    """torch's probe against the kernel's own list of the CPU's instructions."""
+    from pathlib import Path
+
+    info = Path("/proc/cpuinfo")
+    if not info.is_file():  # not Linux: the probe is torch's word alone
+        return
+    flags = set(info.read_text().split())
+    assert cpu_has_bf16() == bool({"avx512_bf16", "amx_bf16"} & flags)
 
 
 @pytest.mark.parametrize(
@@ -48,8 +62,8 @@ def test_defaults_resolve_to_fp32_contiguous_eager_on_cpu(tiny_config):
     [
         ({"precision": "bf16"}, Speed("cpu", torch.bfloat16, False, None)),
         ({"precision": "fp32", "channels_last": True}, Speed("cpu", None, True, None)),
-        ({"compile": True}, Speed("cpu", None, False, "default")),
-        ({"compile": "max-autotune"}, Speed("cpu", None, False, "max-autotune")),
+        ({"compile": True}, Speed("cpu", AUTO, False, "default")),
+        ({"compile": "max-autotune", "precision": "fp32"}, Speed("cpu", None, False, "max-autotune")),
     ],
 )
 def test_resolve(tiny_dict, settings, want):
