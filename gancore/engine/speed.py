@@ -23,7 +23,7 @@ from torch import nn
 def bf16_supported(device: torch.device) -> bool:
     """Whether ``device`` runs bf16 autocast at speed: CUDA devices of compute capability 8.0 and
     up, and CPUs with bf16 instructions (AVX512-BF16 or AMX), where oneDNN's bf16 convolutions
-    made pix2pix's training step 1.6x faster than fp32 (``make bench``, README "Benchmarks").
+    made pix2pix's training step 1.5-1.6x faster than fp32 (``make bench``, README "Benchmarks").
     Without them (plain AVX2) bf16 is emulated and slower: fp32 stays."""
     if device.type == "cpu":
         return cpu_has_bf16()
