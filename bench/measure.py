@@ -146,6 +146,21 @@ def _speed(cfg, dev: torch.device):
     return resolve_speed(cfg.train, dev)
 
 
+def step_trainer(cfg, dev: torch.device):
+    """``(trainer, speed)`` for ``cfg`` on ``dev``, built as the engine builds them (seed, speed
+    settings applied, both networks in training mode), for timing ``trainer.step`` alone."""
+    from gancore.gan import build_gan
+
+    torch.manual_seed(cfg.train.seed)
+    gan = build_gan(cfg).to(dev)
+    trainer = cfg.trainer.build(gan)
+    speed = _speed(cfg, dev)
+    speed.prepare(gan)
+    gan.generator.train()
+    gan.discriminator.train()
+    return trainer, speed
+
+
 def load_average() -> float | None:
     """The 1-minute load average (runnable processes): above the core count, the machine was shared."""
     return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
@@ -154,7 +169,6 @@ def load_average() -> float | None:
 def measure_train(name: str, device: str, opts: Options) -> dict:
     from gancore.data import PhotoFolder
     from gancore.engine import train
-    from gancore.gan import build_gan
 
     app, dev = load_app(name), torch.device(device)
     cfg, tick = bench_config(app, opts)
@@ -163,15 +177,9 @@ def measure_train(name: str, device: str, opts: Options) -> dict:
     b = cfg.data.batch
 
     # the ceiling's trainer: built as the engine builds it, stepping on one preloaded batch
-    torch.manual_seed(cfg.train.seed)
-    gan = build_gan(cfg).to(dev)
-    trainer = cfg.trainer.build(gan)
-    speed = _speed(cfg, dev)
-    speed.prepare(gan)
+    trainer, speed = step_trainer(cfg, dev)
     folder = PhotoFolder(data_dir, cfg.data.size, cfg.train.seed, cfg.data.scale_min)
     real = speed.batch(torch.stack([folder[i % len(folder)]["image"] for i in range(b)]).to(dev))
-    gan.generator.train()
-    gan.discriminator.train()
 
     def ceiling(n: int) -> float:
         sync(dev)

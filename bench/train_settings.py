@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import statistics
 import sys
@@ -68,25 +67,15 @@ class Row:
 
 
 def build(cfg, name: str, device):
-    """A trainer for ``cfg`` with ``SETTINGS[name]`` applied, its speed settings, and its step."""
-    import torch
-
-    from gancore.engine.speed import resolve_speed
-    from gancore.gan import build_gan
+    """``(trainer, speed)`` for ``cfg`` with ``SETTINGS[name]`` applied, built as the engine builds them."""
+    from bench.measure import step_trainer
 
     _, trainer_opts, train_opts, _ = SETTINGS[name]
     if trainer_opts:
         cfg = dataclasses.replace(cfg, trainer=cfg.trainer.replace(**trainer_opts))
     if train_opts:
         cfg = cfg.replace("train", **train_opts)
-    torch.manual_seed(cfg.train.seed)
-    gan = build_gan(cfg).to(device)
-    trainer = cfg.trainer.build(gan)
-    speed = resolve_speed(cfg.train, device)
-    speed.prepare(gan)
-    gan.generator.train()
-    gan.discriminator.train()
-    return trainer, speed
+    return step_trainer(cfg, device)
 
 
 def measure(a: argparse.Namespace) -> tuple[list[Row], dict]:
@@ -199,6 +188,8 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
+    from bench.throughput import write_results
+
     start = time.perf_counter()
     rows, meta = measure(a)
     dicts = to_dicts(rows, meta["batch"])
@@ -216,11 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         f"torch {meta['torch']}; {meta['seconds']:.0f} s; load average {meta['load_average']})"
     )
     print(format_table(dicts, header))
-    a.out.mkdir(parents=True, exist_ok=True)
     path = a.out / f"train-settings-{a.device.split(':')[0]}.json"
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps({**meta, "rows": dicts}, indent=2) + "\n")
-    os.replace(tmp, path)
+    write_results(path, meta.pop("device"), dicts, meta)
     print(f"wrote {path}")
     return int(any("error" in d for d in dicts))
 

@@ -132,16 +132,20 @@ class OptimOptions:
                 raise ConfigError(f"trainer.{name}", f"must be a finite number > 0 or null, got {value}")
         if self.optimizer_kernel == "fused":
             for net in ("g", "d"):
-                kind = (getattr(self, f"{net}_optimizer") or self.optimizer).lower()
+                kind = self.kind(net)
                 if kind not in FUSED:
                     raise ConfigError("trainer.optimizer_kernel", f"'fused' takes adam or adamw, {net}'s is {kind}")
         if not (math.isfinite(self.feature_matching) and self.feature_matching >= 0):
             raise ConfigError("trainer.feature_matching", f"must be a finite number >= 0, got {self.feature_matching}")
 
+    def kind(self, net: str) -> str:
+        """Network ``net``'s ("g" or "d") optimiser, lower case: its own or the shared ``optimizer``."""
+        return (getattr(self, f"{net}_optimizer") or self.optimizer).lower()
+
 
 def make_optimizer(o: OptimOptions, net: str, params: Iterable[torch.nn.Parameter]) -> torch.optim.Optimizer:
     """The optimiser of network ``net`` ("g" or "d") over its parameters that require gradients."""
-    kind = (getattr(o, f"{net}_optimizer") or o.optimizer).lower()
+    kind = o.kind(net)
     lr, wd = getattr(o, f"{net}_learn_rate"), getattr(o, f"{net}_weight_decay")
     if lr < 0:
         raise ConfigError(f"trainer.{net}_learn_rate", f"must be 0 or more, got {lr}")
