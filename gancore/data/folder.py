@@ -76,9 +76,14 @@ class PhotoFolder(Dataset):
             short = max(self.size, min(short, w, h))
         scale = short / min(w, h)
         nw, nh = max(self.size, round(w * scale)), max(self.size, round(h * scale))
-        img = img.resize((nw, nh), Image.Resampling.BICUBIC, reducing_gap=3.0)
         x, y = rng.integers(0, nw - self.size + 1), rng.integers(0, nh - self.size + 1)
-        arr = np.array(img, dtype=np.uint8)[y : y + self.size, x : x + self.size]
+        # resample only the crop's box of the source (the same pixels as resizing the whole image to
+        # (nw, nh) and cropping, to within one level, at a fraction of the work: the filter still
+        # reads the source around the box)
+        sx, sy = img.width / nw, img.height / nh
+        box = (x * sx, y * sy, (x + self.size) * sx, (y + self.size) * sy)
+        img = img.resize((self.size, self.size), Image.Resampling.BICUBIC, box=box, reducing_gap=3.0)
+        arr = np.array(img, dtype=np.uint8)
         if rng.random() < 0.5:
             arr = arr[:, ::-1]
         t = torch.from_numpy(np.ascontiguousarray(arr)).permute(2, 0, 1).float()

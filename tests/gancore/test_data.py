@@ -153,3 +153,22 @@ def test_companion_image_by_relative_stem(tmp_path):
     assert companion_image(tmp_path, Path("cat.jpg")) is None  # the sub-folder counts
     (tmp_path / "fox.jpg.png").write_bytes(b"")
     assert companion_image(tmp_path, Path("fox.jpg")) == tmp_path / "fox.jpg.png", "the whole name plus .png"
+
+
+def test_a_crop_resamples_only_its_box_yet_equals_resizing_the_whole_image(small_photos):
+    """``crop`` resizes the crop's box of the source, not the whole picture: the pixels are those of
+    the whole-image resize followed by the crop (the old, slower way), to within one level."""
+    ds = PhotoFolder(small_photos, 32, seed=0, scale_min=0.3)
+    img = Image.open(ds.files[0]).convert("RGB")
+    for g in range(6):
+        rng = np.random.default_rng([0, g, 1])
+        got = np.rint((ds.crop(img, np.random.default_rng([0, g, 1])).numpy() + 1) * 127.5).astype(int)
+        w, h = img.size  # the same draws, the old way
+        short = rng.uniform(32, 32 / 0.3)
+        scale = short / min(w, h)
+        nw, nh = max(32, round(w * scale)), max(32, round(h * scale))
+        x, y = rng.integers(0, nw - 32 + 1), rng.integers(0, nh - 32 + 1)
+        ref = np.array(img.resize((nw, nh), Image.Resampling.BICUBIC, reducing_gap=3.0))[y : y + 32, x : x + 32]
+        if rng.random() < 0.5:
+            ref = ref[:, ::-1]
+        assert np.abs(got - ref.transpose(2, 0, 1).astype(int)).max() <= 1
