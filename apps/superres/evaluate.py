@@ -67,7 +67,8 @@ def table(rows: list[dict]) -> str:
 def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     """The ``eval`` verb: prints the table (and writes ``--json``); 1 if some image failed."""
     files = require_images(data_dir)
-    up = Upscaler.load(model, args.device, args.tile, args.tile_pad, getattr(args, "tile_batch", None))
+    ensemble = getattr(args, "ensemble", False)
+    up = Upscaler.load(model, args.device, args.tile, args.tile_pad, getattr(args, "tile_batch", None), ensemble)
     s = up.scale
     per_image, failed = [], []
     for path, hr in iter_rgb(files, failed):
@@ -89,7 +90,8 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
         for m in METHODS
     ]
     gain = rows[0]["psnr_y"] - rows[1]["psnr_y"]
-    print(f"x{s} on {len(per_image)} images from {data_dir} (Y channel, BT.601; {s} px border cropped)")
+    how = ", self-ensemble of 8 views" if ensemble else ""
+    print(f"x{s} on {len(per_image)} images from {data_dir} (Y channel, BT.601; {s} px border cropped{how})")
     print(table(rows))
     print(f"model vs bicubic: {gain:+.3f} dB")
     if args.json:
@@ -98,6 +100,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "data": str(data_dir),
             "scale": s,
             "crop_border": s,
+            "ensemble": ensemble,
             "metric": "PSNR and SSIM on Y (ITU-R BT.601, 0..255), border cropped; mean over images",
             "lr": "bicubic downscale with antialiasing, rounded to 8 bits",
             "images": len(per_image),

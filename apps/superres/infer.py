@@ -23,6 +23,7 @@ from gancore.errors import UserError
 from gancore.gan import build_generator
 from gancore.inference import load_generator
 
+from .ensemble import self_ensemble
 from .modes import Layers, join, split, upscale_alpha
 from .options import PAD, TILE_BATCH_CUDA, TILE_OUT, add_run_arguments, add_tile_arguments  # noqa: F401  (re-exported)
 from .tiles import core_size, upscale_tiled
@@ -45,6 +46,7 @@ class Upscaler:
         tile: int | None = None,
         pad: int = PAD,
         tile_batch: int | None = None,
+        ensemble: bool = False,
     ):
         if (tile is not None and tile < 1) or pad < 0 or (tile_batch is not None and tile_batch < 1):
             raise UserError(
@@ -56,6 +58,7 @@ class Upscaler:
         self.tile_batch = tile_batch or (TILE_BATCH_CUDA if torch.device(device).type == "cuda" else 1)
         self.scale: int = task.scale
         self.tile, self.pad = tile or default_tile(self.scale, pad), pad
+        self.ensemble = ensemble  # average the 8 flips and quarter-turns of each tile (ensemble.py)
         self._weights = gen.state_dict()
         self._nets: dict[int, torch.nn.Module] = {}
 
@@ -67,9 +70,10 @@ class Upscaler:
         tile: int | None = None,
         pad: int = PAD,
         tile_batch: int | None = None,
+        ensemble: bool = False,
     ) -> Upscaler:
         task, gen, cfg = load_generator(model, device, task="superres")
-        return cls(task, gen, cfg, device, tile, pad, tile_batch)
+        return cls(task, gen, cfg, device, tile, pad, tile_batch, ensemble)
 
     def _net(self, side: int) -> torch.nn.Module:
         """The generator built for LR inputs ``side`` x ``side`` (cached: one per tile size)."""
@@ -99,8 +103,11 @@ class Upscaler:
         side = core_size(image.shape[0], image.shape[1], self.tile) + 2 * self.pad
         net = self._net(side)
 
-        def forward(x: torch.Tensor) -> torch.Tensor:
+        def model(x: torch.Tensor) -> torch.Tensor:
             return self.task.compose(x, net({"condition": x}))
+
+        def forward(x: torch.Tensor) -> torch.Tensor:
+            return self_ensemble(model, x) if self.ensemble else model(x)
 
         return upscale_tiled(image, forward, self.scale, self.tile, self.pad, scale, self.device, self.tile_batch)
 
@@ -139,5 +146,6 @@ def make_processor(task, gen, cfg: Config, args: argparse.Namespace) -> FolderUp
     """For ``run``: a ``FolderUpscaler`` with the command line's tiles and factor."""
     if getattr(task, "name", "") != "superres":
         raise UserError(f"the model is a {cfg.task.type} model, not a superres one")
-    up = Upscaler(task, gen, cfg, args.device, args.tile, args.tile_pad, getattr(args, "tile_batch", None))
+    extra = getattr(args, "tile_batch", None), getattr(args, "ensemble", False)
+    up = Upscaler(task, gen, cfg, args.device, args.tile, args.tile_pad, *extra)
     return FolderUpscaler(up, args.scale)

@@ -119,3 +119,17 @@ def test_model_by_shipped_name(tmp_path, capsys, small_photos):
     status, _, err = in_process(capsys, "run", small_photos, tmp_path / "out", "--model", "superres-x9")
     assert status == 2 and err.startswith("error: model not found: superres-x9; the shipped ones are ")
     assert "superres-x2" in err and "superres-x4" in err and not (tmp_path / "out").exists()
+
+
+def test_eval_with_the_self_ensemble_scores_another_model_row_and_says_so(tmp_path, capsys, model, small_photos):
+    reports = {}
+    for flag in ([], ["--ensemble"]):
+        path = tmp_path / f"x2{'-ens' if flag else ''}.json"
+        status, out, err = in_process(capsys, "eval", small_photos, "--model", model, "--json", path, *flag)
+        assert status == 0, err
+        assert ("self-ensemble of 8 views" in out.splitlines()[0]) == bool(flag)
+        reports[bool(flag)] = json.loads(path.read_text())
+    plain, ens = reports[False], reports[True]
+    assert ens["ensemble"] is True and plain["ensemble"] is False
+    assert ens["rows"][1] == plain["rows"][1], "the baselines do not change"
+    assert ens["rows"][0]["psnr_y"] != plain["rows"][0]["psnr_y"], "the model's row does"
