@@ -77,6 +77,7 @@ class Options:
     run_images: int  # photos in the inference folder
     run_side: int | None  # their long side, pixels (downscaled copies); None: RUN_SIDE's or as shipped
     tmp: Path  # scratch folder
+    config: Path | None = None  # run: this config's network, untrained, instead of the shipped model
 
 
 def load_app(name: str):
@@ -238,16 +239,16 @@ def measure_run(name: str, device: str, opts: Options) -> dict:
     in_dir, out_dir = opts.tmp / "in", opts.tmp / "out"
     side = opts.run_side or RUN_SIDE.get(name)
     files = copy_photos(in_dir, opts.run_images, side)
-    if app.default_model.is_file():
+    if app.default_model.is_file() and opts.config is None:
         task, gen, cfg = load_generator(app.default_model, dev)
         weights = app.default_model.name
     else:  # the cost does not depend on the weights
         from gancore.config import load_config
 
-        cfg = load_config(app.default_config)
+        cfg = load_config(opts.config or app.default_config)
         task, gen = build_generator(cfg)
         gen = gen.eval().requires_grad_(False).to(dev)
-        weights = "untrained (no shipped model)"
+        weights = f"{opts.config.name}, untrained" if opts.config else "untrained (no shipped model)"
     run_args = RUN_SETUP[name](files, in_dir, opts.tmp) if name in RUN_SETUP else []
     argv = ["run", str(in_dir), str(out_dir), "--device", device, "--no-progress", *run_args]
     args = _parser(app).parse_args(argv)
@@ -283,6 +284,7 @@ def measure_run(name: str, device: str, opts: Options) -> dict:
         "images": len(files),
         "megapixels": pixels / 1e6,
         "weights": weights,
+        "parameters": sum(t.numel() for t in gen.parameters()),
         "run_args": [a if not a.startswith(str(opts.tmp)) else "MASKS" for a in run_args],
         "split_processor": split,
         "precision": resolve_precision(device, args.precision),

@@ -45,6 +45,10 @@ DEFAULTS = {  # per device type: (timed steps, warm-up steps, run images, larges
 }
 
 
+# `run` rows for candidate networks beside the shipped model's (untrained: speed does not depend on weights)
+CANDIDATES = {"inpainter": ["configs/inpainter-lama.json"]}
+
+
 def discover_apps(root: Path = ROOT) -> list[str]:
     """Every ``apps/<name>`` with a ``__main__.py`` (its ``APP``), sorted."""
     return sorted(p.parent.name for p in (root / "apps").glob("*/__main__.py"))
@@ -147,7 +151,16 @@ def child(a: argparse.Namespace) -> int:
         torch.set_num_threads(a.threads)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         opts = Options(
-            a.steps, a.warmup, a.batch, a.batch_cap, a.workers, a.threads, a.run_images, a.run_side, Path(tmp)
+            a.steps,
+            a.warmup,
+            a.batch,
+            a.batch_cap,
+            a.workers,
+            a.threads,
+            a.run_images,
+            a.run_side,
+            Path(tmp),
+            Path(a.config) if a.config else None,
         )
         measure = measure_train if a.phase == "train" else measure_run
         row = measure(a.app, a.device, opts)
@@ -164,8 +177,10 @@ def threads_for(device: str, a: argparse.Namespace) -> int | None:
     return None if device.startswith("cuda") else max(1, (os.cpu_count() or 2) - 1)
 
 
-def spawn(app: str, phase: str, device: str, a: argparse.Namespace) -> dict:
-    """Run one measurement in a fresh process; an error becomes a row that says so."""
+def spawn(app: str, phase: str, device: str, a: argparse.Namespace, config: str | None = None) -> dict:
+    """Run one measurement in a fresh process; an error becomes a row that says so. ``config``: `run`
+    with that config's untrained network instead of the shipped model (the row's app names it)."""
+    name = f"{app} ({Path(config).stem})" if config else app
     steps, warmup, images, cap = DEFAULTS["cuda" if device.startswith("cuda") else "cpu"]
     with tempfile.TemporaryDirectory(prefix="bench-row-") as tmp:
         result = Path(tmp) / "row.json"
@@ -177,14 +192,17 @@ def spawn(app: str, phase: str, device: str, a: argparse.Namespace) -> dict:
                 cmd += [flag, str(value)]
         if a.run_side:
             cmd += ["--run-side", str(a.run_side)]
+        if config:
+            cmd += ["--config", config]
         if cap and a.batch is None:
             cmd += ["--batch-cap", str(cap)]
         start = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         if proc.returncode != 0 or not result.is_file():
             last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
-            return {"app": app, "phase": phase, "error": last[:200]}
+            return {"app": name, "phase": phase, "error": last[:200]}
         row = json.loads(result.read_text())
+    row["app"] = name
     row["wall_s"] = round(time.perf_counter() - start, 1)
     return finish_row(row)
 
@@ -211,6 +229,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--phase", help=argparse.SUPPRESS)
     p.add_argument("--device", help=argparse.SUPPRESS)
     p.add_argument("--result", help=argparse.SUPPRESS)
+    p.add_argument("--config", help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
@@ -229,6 +248,9 @@ def main(argv: list[str] | None = None) -> int:
             for phase in a.phases:
                 print(f"measuring {app} {phase} on {device} ...", file=sys.stderr, flush=True)
                 rows.append(spawn(app, phase, device, a))
+            for config in CANDIDATES.get(app, []) if "run" in a.phases else []:
+                print(f"measuring {app} run with {config} on {device} ...", file=sys.stderr, flush=True)
+                rows.append(spawn(app, "run", device, a, config))
         meta = {
             "device_name": device_name(device),
             "torch": torch.__version__,

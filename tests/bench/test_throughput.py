@@ -6,6 +6,7 @@ No test here measures time: the numbers below are made up.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,19 @@ def test_threads(monkeypatch):
     assert threads_for("cuda", parse([])) is None
     assert threads_for("cpu", parse(["--threads", "0"])) is None, "0: torch's default"
     assert threads_for("cpu", parse(["--threads", "3"])) == 3
+
+
+def test_a_candidate_config_is_timed_with_its_own_untrained_network(tmp_path):
+    """The `run` row of a candidate (CANDIDATES) uses that config's network, not the shipped model."""
+    from bench.measure import measure_run
+    from bench.throughput import CANDIDATES
+    from gancore.config import load_config
+    from gancore.gan import build_generator
+
+    config = Path(CANDIDATES["inpainter"][0])
+    opts = Options(1, 0, None, None, None, 1, 2, 96, tmp_path, config)
+    row = measure_run("inpainter", "cpu", opts)
+    _, gen = build_generator(load_config(config))
+    assert row["weights"] == f"{config.name}, untrained"
+    assert row["parameters"] == sum(t.numel() for t in gen.parameters())
+    assert row["images"] == 2 and row["pipeline_ips"] > 0
