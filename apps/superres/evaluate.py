@@ -67,8 +67,8 @@ def table(rows: list[dict]) -> str:
 def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     """The ``eval`` verb: prints the table (and writes ``--json``); 1 if some image failed."""
     files = require_images(data_dir)
-    ensemble = getattr(args, "ensemble", False)
-    up = Upscaler.load(model, args.device, args.tile, args.tile_pad, getattr(args, "tile_batch", None), ensemble)
+    up = Upscaler.load(model, args.device, **Upscaler.options(args))
+    ensemble = up.ensemble
     s = up.scale
     per_image, failed = [], []
     for path, hr in iter_rgb(files, failed):

@@ -75,6 +75,17 @@ class Upscaler:
         task, gen, cfg = load_generator(model, device, task="superres")
         return cls(task, gen, cfg, device, tile, pad, tile_batch, ensemble)
 
+    @staticmethod
+    def options(args: argparse.Namespace) -> dict:
+        """The tiling and ensemble keywords of ``run`` / ``eval``'s command line (``--tile-batch`` and
+        ``--ensemble`` may be missing from a namespace built elsewhere)."""
+        return {
+            "tile": args.tile,
+            "pad": args.tile_pad,
+            "tile_batch": getattr(args, "tile_batch", None),
+            "ensemble": getattr(args, "ensemble", False),
+        }
+
     def _net(self, side: int) -> torch.nn.Module:
         """The generator built for LR inputs ``side`` x ``side`` (cached: one per tile size)."""
         if side not in self._nets:
@@ -146,6 +157,5 @@ def make_processor(task, gen, cfg: Config, args: argparse.Namespace) -> FolderUp
     """For ``run``: a ``FolderUpscaler`` with the command line's tiles and factor."""
     if getattr(task, "name", "") != "superres":
         raise UserError(f"the model is a {cfg.task.type} model, not a superres one")
-    extra = getattr(args, "tile_batch", None), getattr(args, "ensemble", False)
-    up = Upscaler(task, gen, cfg, args.device, args.tile, args.tile_pad, *extra)
+    up = Upscaler(task, gen, cfg, args.device, **Upscaler.options(args))
     return FolderUpscaler(up, args.scale)
