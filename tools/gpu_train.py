@@ -1,7 +1,7 @@
 """One lent-GPU session, start to finish: train the candidate models side by side, pick on the
 evaluation split, and leave the picks and every log in ``--out``.
 
-    python tools/gpu_train.py --data DIR --out DIR [--deadline SECONDS] [--device cuda]
+    python tools/gpu_train.py --data DIR --out DIR [--deadline SECONDS] [--device cuda] [--plan PLAN.json]
 
 Every model is trained by the apps' own ``train`` command, in parallel processes on one GPU:
 
@@ -10,6 +10,10 @@ Every model is trained by the apps' own ``train`` command, in parallel processes
   (``inpainter-lama``: L1 alone, and L1 then the GAN for the last 40 % of the steps);
 - phase B, once the x4 PSNR runs end: the GAN fine-tune of the better of them (``eval`` on
   ``assets/eval``) with its ``-gan`` config.
+
+``--plan PLAN.json`` replaces both phases with the runs it lists (a JSON list of this file's
+``Job`` fields: name, app, config, init, gan_share, keep, overrides), probed, run side by side to
+the deadline and picked as phase A's GAN and inpainter runs are (``tools/gpu_plans/``).
 
 Step counts come from a short probe of every phase-A run together (80 steps; its images per
 second), so each run's learning-rate schedule ends inside the time it has. The GAN runs keep
@@ -68,6 +72,25 @@ class Job:
 
 
 SMOKE = False  # --smoke: batch 2, one worker (a check of this script on a CPU)
+
+
+def load_plan(path: Path) -> list[Job]:
+    """The jobs of a plan file; a misspelt or missing field names the job and the valid fields."""
+    fields = {"name", "app", "config", "init", "gan_share", "keep", "overrides"}
+    jobs = []
+    for i, spec in enumerate(json.loads(path.read_text())):
+        unknown = set(spec) - fields
+        if unknown or not {"name", "app", "config"} <= set(spec):
+            raise SystemExit(
+                f"{path}: job {i} ({spec.get('name', '?')}): fields are {sorted(fields)}; "
+                f"name, app and config are required (got {sorted(spec)})"
+            )
+        if not (ROOT / spec["config"]).is_file():
+            raise SystemExit(f"{path}: job {i} ({spec['name']}): no config {spec['config']}")
+        if any(j.name == spec["name"] for j in jobs):
+            raise SystemExit(f"{path}: job {i}: the name {spec['name']} is taken (each job has its own run folder)")
+        jobs.append(Job(**spec))
+    return jobs
 
 
 def job_config(job: Job, steps: int, log_every: int, probe: bool) -> dict:
@@ -211,6 +234,7 @@ def main() -> int:
         help="no probe, no x4 runs: the x2 GAN and one inpainter (constant learning rates) run this many steps "
         "or until the deadline, whichever comes first",
     )
+    ap.add_argument("--plan", type=Path, help="run these jobs instead of the built-in phases (see above)")
     ap.add_argument("--eval-data", default=EVAL_DATA, help="the evaluation split (default assets/eval)")
     ap.add_argument("--smoke", action="store_true", help="batch 2, one worker: check this script on a CPU")
     a = ap.parse_args()
@@ -220,6 +244,7 @@ def main() -> int:
     global LOG
     LOG = a.out / "driver.log"
     a.runs.mkdir(parents=True, exist_ok=True)
+    plan = load_plan(a.plan) if a.plan else None
     x4 = [Job("superres-x4-edsr", "superres", "configs/superres-x4-edsr.json")]
     x4 += [Job("superres-x4-rrdb", "superres", "configs/superres-x4-rrdb.json")]
     long = [
@@ -248,7 +273,9 @@ def main() -> int:
             ),
         ]
     try:
-        if a.fixed_steps:
+        if plan:
+            run_session(a, [], plan)
+        elif a.fixed_steps:
             for job in long:
                 start(job, a.runs / job.name, a.fixed_steps, a.data, a.device)
             wait(long, a.deadline - 45)

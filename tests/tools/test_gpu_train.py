@@ -37,3 +37,20 @@ def test_the_probe_rate_leaves_out_the_first_tick(tmp_path):
     ticks = [{"step": s, "images_per_s": r} for s, r in ((20, 5.0), (40, 100.0), (60, 120.0))]
     (tmp_path / "metrics.jsonl").write_text("".join(json.dumps(t) + "\n" for t in ticks))
     assert gpu_train.probe_rate(tmp_path) == pytest.approx(11.0)  # median of 100 and 120, over the batch
+
+
+def test_the_shipped_plans_load_and_name_existing_configs():
+    for path in sorted((gpu_train.ROOT / "tools" / "gpu_plans").glob("*.json")):
+        jobs = gpu_train.load_plan(path)
+        assert jobs and all((gpu_train.ROOT / j.config).is_file() for j in jobs)
+        assert len({j.name for j in jobs}) == len(jobs)
+
+
+def test_a_plan_with_a_misspelt_field_names_the_job_and_the_valid_fields(tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps([{"name": "a", "app": "inpainter", "config": "configs/inpainter.json", "gan-share": 0}]))
+    with pytest.raises(SystemExit, match=r"job 0 \(a\).*gan_share"):
+        gpu_train.load_plan(plan)
+    plan.write_text(json.dumps([{"name": "b", "app": "inpainter", "config": "configs/no-such.json"}]))
+    with pytest.raises(SystemExit, match=r"job 0 \(b\): no config configs/no-such.json"):
+        gpu_train.load_plan(plan)
