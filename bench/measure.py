@@ -14,7 +14,7 @@ config's trainer (built alike, same speed settings) stepping on one batch alread
 ``steps`` timed steps split in two halves, one before and one after the engine run, so a change
 in the machine's load hits both sides alike.
 
-**Inference**: ``process_folder`` (the ``run`` verb's code, default pipeline, the app's real
+**Inference**: ``process_folder`` (the ``run`` verb's code and default threads for the device, the app's real
 processor built from ``run``'s own parser defaults) over a folder of real photos. The ceiling:
 the processor's model call on inputs decoded beforehand (no decoding, no PNG encoding, no
 writing), again half before and half after. A plain ``path -> image`` processor cannot be split:
@@ -230,7 +230,7 @@ def measure_train(name: str, device: str, opts: Options) -> dict:
 
 
 def measure_run(name: str, device: str, opts: Options) -> dict:
-    from gancore.batch import Processor, autocast, process_folder, resolve_precision
+    from gancore.batch import Pipeline, Processor, autocast, process_folder, resolve_precision
     from gancore.cli import _parser  # `run`'s own defaults (tiles, masks, ...) for the processor
     from gancore.gan import build_generator
     from gancore.inference import load_generator
@@ -266,13 +266,14 @@ def measure_run(name: str, device: str, opts: Options) -> dict:
         sync(dev)
         return time.perf_counter() - t
 
+    pipeline = Pipeline.for_device(device)  # `run`'s default threads on this device
     reset_peak(dev)
     load = [load_average()]
-    ceiling(items[:1])  # warm-up: first-call costs (a tile size's network, allocator)
+    ceiling(items)  # warm-up, every photo once: first-call costs per input size (cuDNN / cuFFT plans, allocator)
     half = len(items) // 2
     t_before = ceiling(items[:half])
     with autocast(device, args.precision):
-        report = process_folder(in_dir, out_dir, proc, progress=False)
+        report = process_folder(in_dir, out_dir, proc, progress=False, pipeline=pipeline)
     assert report.ok and len(report.done) == len(files), report.summary()
     t_after = ceiling(items[half:])
     t_ceiling = t_before + t_after
@@ -287,6 +288,7 @@ def measure_run(name: str, device: str, opts: Options) -> dict:
         "parameters": sum(t.numel() for t in gen.parameters()),
         "run_args": [a if not a.startswith(str(opts.tmp)) else "MASKS" for a in run_args],
         "split_processor": split,
+        "readers_writers": [pipeline.readers, pipeline.writers],
         "precision": resolve_precision(device, args.precision),
         "pipeline_ips": len(files) / report.seconds,
         "ceiling_ips": len(files) / t_ceiling,

@@ -70,6 +70,19 @@ class Pipeline:
         if self.readers < 0 or self.writers < 0 or self.prefetch < 1:
             raise ValueError(f"readers and writers must be >= 0 and prefetch >= 1. Got {self}")
 
+    @classmethod
+    def for_device(cls, device: str, cores: int | None = None) -> Pipeline:
+        """The ``run`` verb's default for a device. On the CPU the model is the slow stage, and two
+        readers and two writers keep up with it. Beside a GPU they do not: on an H200 with 16
+        cores `run` went at 31 photos/s of 0.7 MP with two writers (PNG encoding, tens of ms a
+        photo) while the model alone did 67, so on CUDA the threads grow with the cores: a
+        quarter of them reading (2-4) and half writing (2-8)."""
+        if not str(device).startswith("cuda"):
+            return cls()
+        cores = cores or os.cpu_count() or 2
+        readers, writers = min(max(cores // 4, 2), 4), min(max(cores // 2, 2), 8)
+        return cls(readers=readers, prefetch=2 * readers, writers=writers)
+
 
 SEQUENTIAL = Pipeline(readers=0, prefetch=1, writers=0)  # one file at a time, all in the main thread
 

@@ -109,8 +109,12 @@ def _parser(app: App) -> argparse.ArgumentParser:
         default="auto",
         help="the model's arithmetic: auto = bf16 on CUDA (where supported), fp32 on the CPU",
     )
-    run.add_argument("--readers", type=int, default=2, help="threads decoding inputs ahead of the model (default 2)")
-    run.add_argument("--writers", type=int, default=2, help="threads encoding and saving outputs (default 2)")
+    run.add_argument(
+        "--readers", type=int, help="threads decoding inputs ahead of the model (default 2; on CUDA 2-4 by cores)"
+    )
+    run.add_argument(
+        "--writers", type=int, help="threads encoding and saving outputs (default 2; on CUDA 2-8 by cores)"
+    )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     if app.add_run_arguments:
         app.add_run_arguments(run)
@@ -258,14 +262,17 @@ def _run(app: App, a: argparse.Namespace) -> int:
     from .batch import Pipeline, autocast, process_folder
     from .inference import load_generator
 
-    if a.readers < 0 or a.writers < 0:
-        raise UserError(f"--readers and --writers must be 0 or more, got {a.readers} and {a.writers}")
+    auto = Pipeline.for_device(a.device)
+    readers = auto.readers if a.readers is None else a.readers
+    writers = auto.writers if a.writers is None else a.writers
+    if readers < 0 or writers < 0:
+        raise UserError(f"--readers and --writers must be 0 or more, got {readers} and {writers}")
     rank, world = int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1 and str(a.device).startswith("cuda"):  # under torchrun: one GPU per process
         a.device = f"cuda:{os.environ.get('LOCAL_RANK', '0')}"
     task, gen, cfg = load_generator(_model(app, a.model), a.device, task=app.name)
     process = app.make_processor(task, gen, cfg, a)
-    pipeline = Pipeline(readers=a.readers, prefetch=max(1, 2 * a.readers), writers=a.writers)
+    pipeline = Pipeline(readers=readers, prefetch=max(1, 2 * readers), writers=writers)
     progress = not a.no_progress and rank == 0
     with autocast(a.device, a.precision):  # the model runs in this thread (readers and writers only do I/O)
         report = process_folder(a.input, a.output, process, progress=progress, pipeline=pipeline, shard=(rank, world))

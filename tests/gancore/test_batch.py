@@ -196,3 +196,13 @@ def test_precision():
         assert (a @ a).dtype == torch.float32
     with autocast("cpu", "bf16"):
         assert (a @ a).dtype == torch.bfloat16
+
+
+@pytest.mark.parametrize(
+    ("device", "cores", "readers", "writers"),
+    [("cpu", 16, 2, 2), ("cuda", 16, 4, 8), ("cuda:1", 8, 2, 4), ("cuda", 2, 2, 2), ("cuda", 64, 4, 8)],
+)
+def test_run_threads_grow_with_the_cores_on_cuda_only(device, cores, readers, writers):
+    p = Pipeline.for_device(device, cores=cores)
+    assert (p.readers, p.writers) == (readers, writers)
+    assert p.prefetch == 2 * p.readers or device == "cpu"  # inputs in memory stay bounded by the readers

@@ -94,6 +94,12 @@ def test_user_errors_are_one_line(tmp_path):
     assert r.returncode == 2 and "data folder not found" in r.stderr
 
 
+def test_a_negative_thread_count_is_one_line_and_writes_nothing(tmp_path, small_photos):
+    r = cli("run", small_photos, tmp_path / "out", "--writers", -1)
+    assert r.returncode == 2 and r.stderr.startswith("error: --readers and --writers must be 0 or more, got 2 and -1")
+    assert not (tmp_path / "out").exists()
+
+
 def test_new_writes_default_config(tmp_path):
     r = cli("new", "mine", cwd=tmp_path)
     assert r.returncode == 0
