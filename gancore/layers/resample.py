@@ -1,5 +1,5 @@
 """Resampling without weights: ``upsample``, ``pixel_shuffle``, ``avg_pool``, ``max_pool``,
-``adaptive_avg_pool``, ``blur``. Input ``(C, H, W)``; a vector ``(N,)`` is a 1x1 image."""
+``adaptive_avg_pool``, ``blur``, ``highpass``. Input ``(C, H, W)``; a vector ``(N,)`` is a 1x1 image."""
 
 from __future__ import annotations
 
@@ -129,3 +129,34 @@ def blur(a, ctx) -> Built:
     if not 2 <= a.filter <= 7:
         raise ctx.fail(f"'filter' must be 2..7, got {a.filter}")
     return Built(Blur(c, a.filter), (c, h, w))
+
+
+class HighPass(nn.Module):
+    """``gain * (x - blur(x))``: the detail a binomial low-pass filter removes, same size out."""
+
+    def __init__(self, channels: int, taps: int, gain: float):
+        super().__init__()
+        self.blur, self.gain = Blur(channels, taps), gain
+
+    def forward(self, x):
+        return (x - self.blur(x)) * self.gain
+
+    def extra_repr(self) -> str:
+        return f"gain={self.gain}"
+
+
+@layer(
+    "highpass",
+    Param("filter", int, 5, help="taps of the binomial kernel removed (3, 5 or 7: odd, so nothing shifts)"),
+    Param("gain", float, 1.0, help="multiplies the result (the detail of a photo is a few percent of its range)"),
+)
+def highpass(a, ctx) -> Built:
+    """The input minus its ``blur``, times ``gain``: fine detail alone, (C, H, W) -> (C, H, W), zero
+    on flat regions. For a discriminator that must judge texture, not colour and shape (an x2
+    upscaler's, whose output differs from the truth only in the finest detail)."""
+    c, h, w = ctx.image()
+    if a.filter not in (3, 5, 7):
+        raise ctx.fail(f"'filter' must be 3, 5 or 7, got {a.filter}")
+    if not a.gain > 0:
+        raise ctx.fail(f"'gain' must be above 0, got {a.gain}")
+    return Built(HighPass(c, a.filter, a.gain), (c, h, w))

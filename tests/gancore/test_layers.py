@@ -95,6 +95,7 @@ CASES = {
     ),
     "adaptive_avg_pool": A("adaptive_avg_pool 2", IMG, lambda s: (s[0], 2, 2), "adaptive_avg_pool w=0"),
     "blur": A("blur", IMG, same, "blur filter=9"),
+    "highpass": A("highpass gain=4", IMG, same, "highpass filter=4"),
     # attention
     "self_attention": A("self_attention gamma=0.5", IMG4, same, "self_attention heads=2"),
     "multi_head_attention": A(
