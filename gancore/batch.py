@@ -71,6 +71,11 @@ class Pipeline:
             raise ValueError(f"readers and writers must be >= 0 and prefetch >= 1. Got {self}")
 
     @classmethod
+    def with_threads(cls, readers: int, writers: int) -> Pipeline:
+        """``readers`` and ``writers`` threads, reading ahead two inputs per reader (at least one)."""
+        return cls(readers=readers, prefetch=max(1, 2 * readers), writers=writers)
+
+    @classmethod
     def for_device(cls, device: str, cores: int | None = None) -> Pipeline:
         """The ``run`` verb's default for a device. On the CPU the model is the slow stage, and two
         readers and two writers keep up with it. Beside a GPU they do not: on an H200 with 16
@@ -80,8 +85,7 @@ class Pipeline:
         if not str(device).startswith("cuda"):
             return cls()
         cores = cores or os.cpu_count() or 2
-        readers, writers = min(max(cores // 4, 2), 4), min(max(cores // 2, 2), 8)
-        return cls(readers=readers, prefetch=2 * readers, writers=writers)
+        return cls.with_threads(min(max(cores // 4, 2), 4), min(max(cores // 2, 2), 8))
 
 
 SEQUENTIAL = Pipeline(readers=0, prefetch=1, writers=0)  # one file at a time, all in the main thread

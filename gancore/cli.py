@@ -272,7 +272,7 @@ def _run(app: App, a: argparse.Namespace) -> int:
         a.device = f"cuda:{os.environ.get('LOCAL_RANK', '0')}"
     task, gen, cfg = load_generator(_model(app, a.model), a.device, task=app.name)
     process = app.make_processor(task, gen, cfg, a)
-    pipeline = Pipeline(readers=readers, prefetch=max(1, 2 * readers), writers=writers)
+    pipeline = Pipeline.with_threads(readers, writers)
     progress = not a.no_progress and rank == 0
     with autocast(a.device, a.precision):  # the model runs in this thread (readers and writers only do I/O)
         report = process_folder(a.input, a.output, process, progress=progress, pipeline=pipeline, shard=(rank, world))
