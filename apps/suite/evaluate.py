@@ -48,7 +48,9 @@ def sheet(model: Shipped, data: Path, device: str):
     if model.app == "superres":
         from apps.superres.infer import Upscaler
 
-        return superres_sheet(Upscaler.load(model.path, device), photos)
+        base = model.path.with_name(model.path.name.replace("-gan.", "."))  # superres-x2-gan -> superres-x2
+        psnr = Upscaler.load(base, device) if base != model.path and base.exists() else None
+        return superres_sheet(Upscaler.load(model.path, device), photos, psnr=psnr)
     task, gen, cfg = load_generator(model.path, device)
     if model.app == "colorizer":
         return colorizer_sheet(gen, cfg.data.size, photos, device, task.channels)

@@ -87,7 +87,9 @@ def inpainter_sheet(task, gen, photos: list[tuple[str, np.ndarray]], device: str
     return grid(rows, labels, "inpainter: medium stroke masks, shorter side 256 px")
 
 
-def superres_sheet(up, photos: list[tuple[str, np.ndarray]], crop: int = 96) -> Image.Image:
+def superres_sheet(up, photos: list[tuple[str, np.ndarray]], crop: int = 96, psnr=None) -> Image.Image:
+    """Crops of bicubic, the model and the truth; ``psnr`` (an ``Upscaler``, for a GAN model) adds the
+    PSNR model it was fine-tuned from, so the sheet shows what the adversarial term changed."""
     from apps.superres.evaluate import downscale, upscale_pil
 
     s = up.scale
@@ -96,13 +98,14 @@ def superres_sheet(up, photos: list[tuple[str, np.ndarray]], crop: int = 96) -> 
         hr = hr[: hr.shape[0] // s * s, : hr.shape[1] // s * s]
         lr = downscale(hr, s)
         bic = upscale_pil(lr, s, Image.Resampling.BICUBIC)
-        model = up.upscale_array(lr)
+        outputs = [net.upscale_array(lr) for net in ([psnr] if psnr is not None else []) + [up]]
         y, x = _busiest(hr, crop * s // 2)
         c = crop * s // 2  # HR crop side
         window = np.s_[y : y + c, x : x + c]
         lr_big = np.asarray(Image.fromarray(lr).resize(hr.shape[1::-1], Image.Resampling.NEAREST))
-        rows.append([lr_big[window], bic[window], model[window], hr[window]])
-    labels = [f"input (x{s} LR, nearest)", "bicubic", "model", "truth"]
+        rows.append([lr_big[window], bic[window], *(out[window] for out in outputs), hr[window]])
+    models = ["PSNR model", "GAN model"] if psnr is not None else ["model"]
+    labels = [f"input (x{s} LR, nearest)", "bicubic", *models, "truth"]
     return grid(rows, labels, f"upscaler x{s}: a detailed crop of each photo")
 
 

@@ -34,6 +34,8 @@ def test_scores_every_shipped_model_and_writes_tables_json_and_sheets(tmp_path):
         assert f"## {key}" in md
         with Image.open(out / report["sheet"]) as sheet:
             assert sheet.height > 2 * 200  # one row per sheet photo found (two here)
+            if key.endswith("-gan"):  # input, bicubic, the PSNR model it was tuned from, the GAN model, truth
+                assert sheet.width == 5 * 200 + 4 * 4
     col = results["colorizer"]["mean"]
     assert f"| model | {col['model']['psnr']:.2f} |" in md  # the table shows the JSON's numbers
     assert f"{col['model']['psnr'] - col['gray']['psnr']:+.2f} dB" in md
