@@ -48,7 +48,7 @@ def sheet(model: Shipped, data: Path, device: str):
     if model.app == "superres":
         from apps.superres.infer import Upscaler
 
-        base = model.path.with_name(model.path.name.replace("-gan.", "."))  # superres-x2-gan -> superres-x2
+        base = model.path.with_name(model.path.stem.removesuffix("-gan") + model.path.suffix)  # its PSNR model
         psnr = Upscaler.load(base, device) if base != model.path and base.exists() else None
         return superres_sheet(Upscaler.load(model.path, device), photos, psnr=psnr)
     task, gen, cfg = load_generator(model.path, device)
