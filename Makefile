@@ -8,9 +8,12 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 7860
 
-.PHONY: install browser test demo photos eval lint format bench bench-memory bench-toy2d constraints clean
+PEERS   := .venv-peers
+PEERS_STAMP := $(PEERS)/.installed
 
-install: $(STAMP)  ## the virtual environment with every pinned package (idempotent)
+.PHONY: install naturalness peers browser test demo photos eval lint format bench bench-memory bench-toy2d constraints clean
+
+install: $(STAMP) naturalness  ## the virtual environment with every pinned package, and BRISQUE's model files (idempotent)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -20,10 +23,23 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
+naturalness:  ## BRISQUE's LIVE model files (Debian's opencv-data): the naturalness score of every eval
+	@test -f /usr/share/opencv4/quality/brisque_model_live.yml || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends opencv-data; }
+
+peers: $(PEERS_STAMP)  ## the peers' own environment (.venv-peers: Real-ESRGAN, DAT-light, PatchMatch, OpenCV xphoto) for make eval's peer rows
+
+$(PEERS_STAMP): peers/requirements.txt
+	test -x $(PEERS)/bin/python || $(PY) -m venv $(PEERS)
+	# every package pinned in peers/requirements.txt and installed with --no-deps: the peers pin old or
+	# clashing packages (opencv-python, numpy<2), and they run here with these
+	$(PEERS)/bin/python -m pip install --quiet --no-deps torch==2.13.0
+	$(PEERS)/bin/python -m pip install --quiet --no-deps -r peers/requirements.txt
+	touch $(PEERS_STAMP)
+
 browser:  ## Debian's chromium for the real-browser demo test (Playwright drives it)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium; }
 
-test: install browser  ## every test, the browser test included
+test: install peers browser  ## every test, the browser test and the peers' included
 	$(BIN)/python -m pytest
 
 demo: install  ## serve the suite's page (Colorize, Fill holes, Upscale tabs) with the shipped models
@@ -33,7 +49,7 @@ photos: install  ## the training photos: Debian packages -> data/photos (+ LICEN
 	$(BIN)/python -m photoset build --out data/photos --debs data/debs
 	rm -rf data/train && mkdir -p data/train && cd data/train && ln -s ../photos/*.jpg ../../assets/photos/*.jpg .
 
-eval: install  ## every shipped model vs its classical baselines on assets/eval: eval/RESULTS.md, JSON, sheets (~3 min)
+eval: install  ## every shipped model vs its classical baselines (and the peers, after make peers) on assets/eval: eval/RESULTS.md, JSON, sheets
 	$(BIN)/python -m apps eval
 
 bench: install  ## throughput of every app vs the model alone, and the training step with each speed setting (bench/results/*.json; ~10 min on 2 CPU cores)

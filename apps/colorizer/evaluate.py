@@ -4,7 +4,13 @@ Each photo is reduced to its lightness and colorized again; the result is compar
 photo: PSNR and SSIM in RGB, the mean chroma error in Lab units, and colourfulness
 (Hasler and Suesstrunk 2003) next to the photo's own, and ``border_gap``: how much more (or
 less) chroma the outer 16-pixel band holds than the 16-pixel band just inside it (a coloured
-frame shows as a large gap). The gray baseline keeps L and sets ab = 0.
+frame shows as a large gap), and ``brisque``, the naturalness score of the other apps (no reference,
+lower = more natural; ``apps.measures.naturalness``). BRISQUE reads luminance only, which a colorizer
+keeps, so it can only catch artefacts (blotches that change the gray level, a broken output), not dull
+colours: colourfulness is the colour measure. ``seconds_per_mp``: the model's time per megapixel.
+The gray baseline keeps L and sets ab = 0. No neural colorizer ships weights that install here; the
+classical hint method of Levin et al. (``colorizexl``) takes about 50 s for a 128 x 106 photo in
+pure Python, so it has no row.
 
 For a model that takes colour hints, the hint curve of Zhang et al. (2017): PSNR with N random
 5 x 5 patches of the true colour per photo (``--hint-counts``, default 0 5 20 100; the places
@@ -16,6 +22,7 @@ spread.py), so what each part adds shows.
 from __future__ import annotations
 
 import argparse
+import time
 import zlib
 from pathlib import Path
 
@@ -23,6 +30,7 @@ import kornia
 import numpy as np
 import torch
 
+from apps.measures import brisque
 from gancore.data import iter_rgb, require_images
 from gancore.errors import UserError
 from gancore.inference import load_generator
@@ -95,6 +103,7 @@ def scores(out: np.ndarray, real: np.ndarray) -> dict[str, float]:
         "colourfulness": colourfulness(out),
         "colourfulness_share": colourfulness(out) / max(colourfulness(real), 1e-6),
         "border_gap": border_gap(lab_a[:, 1:]),
+        "brisque": brisque(out),
     }
 
 
@@ -106,13 +115,17 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     rows: dict[str, list[dict[str, float]]] = {"model": [], "gray": [], "photo": []}
     rows.update({f"hints_{n}": [] for n in counts})
     rows.update({f"hints_{n}_network": [] for n in counts})
-    failed, names = [], []
+    failed, names, seconds, megapixels = [], [], [], []
     for path, real in iter_rgb(files, failed):
         name = path.relative_to(data_dir).as_posix()
         names.append(name)
-        rows["model"].append(scores(colorize(gen, cfg.data.size, real, args.device, channels=task.channels), real))
+        started = time.perf_counter()
+        out = colorize(gen, cfg.data.size, real, args.device, channels=task.channels)
+        seconds.append(time.perf_counter() - started)
+        megapixels.append(real.shape[0] * real.shape[1] / 1e6)
+        rows["model"].append(scores(out, real))
         rows["gray"].append(scores(gray_baseline(real), real))
-        rows["photo"].append({"colourfulness": colourfulness(real)})
+        rows["photo"].append({"colourfulness": colourfulness(real), "brisque": brisque(real)})
         for n in counts:
             hints = hint_image(real, n, hint_seed(name, n))
             out = colorize(gen, cfg.data.size, real, args.device, hints, task.channels)
@@ -122,18 +135,23 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     if not rows["model"]:
         raise UserError(f"none of the images under {data_dir} could be read")
     mean = {m: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]} for m, rs in rows.items()}
+    mean["model"]["seconds_per_mp"] = sum(seconds) / max(sum(megapixels), 1e-9)
     print(f"{len(rows['model'])} images from {data_dir}, model {model}")
     head = (
         f"{'method':<8} {'PSNR (dB)':>10} {'SSIM':>7} {'ab error':>9} {'colourfulness':>14} {'share':>6} {'border':>7}"
+        f" {'BRISQUE':>8}"
     )
     print(head)
     for m in ("model", "gray"):
         r = mean[m]
         print(
             f"{m:<8} {r['psnr']:>10.2f} {r['ssim']:>7.4f} {r['ab_error']:>9.2f} {r['colourfulness']:>14.1f}"
-            f" {r['colourfulness_share']:>6.0%} {r['border_gap']:>+7.2f}"
+            f" {r['colourfulness_share']:>6.0%} {r['border_gap']:>+7.2f} {r['brisque']:>8.1f}"
         )
-    print(f"{'photo':<8} {'':>10} {'':>7} {'':>9} {mean['photo']['colourfulness']:>14.1f}")
+    photo = mean["photo"]
+    blank = f"{'':>10} {'':>7} {'':>9}"
+    print(f"{'photo':<8} {blank} {photo['colourfulness']:>14.1f} {'':>6} {'':>7} {photo['brisque']:>8.1f}")
+    print(f"model: {mean['model']['seconds_per_mp']:.2f} s per megapixel on this machine")
     worst = max(abs(r["border_gap"]) for r in rows["model"])
     print(f"share: colourfulness / the photo's (per image, averaged); border: chroma of the outer {BAND} px band")
     print(f"minus the band inside it (mean; the worst image {worst:.2f} ab units)")

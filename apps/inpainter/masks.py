@@ -171,25 +171,84 @@ class Mix(Policy):
         return out
 
 
-# The evaluation sets: stroke masks of three thicknesses, always drawn from fixed seeds.
-EVAL_SETS: dict[str, tuple[MaskPolicy, int]] = {
-    "thin": (MaskPolicy(coverage=(0.05, 0.1), width=(0.01, 0.025)), 1000),
-    "medium": (MaskPolicy(coverage=(0.1, 0.25), width=(0.03, 0.06)), 2000),
-    "thick": (MaskPolicy(coverage=(0.25, 0.4), width=(0.08, 0.15)), 3000),
+@MASK_POLICIES.register("objects")
+class Objects(Policy):
+    """Object-shaped holes (a person, a sign, a bin): smooth star-shaped silhouettes, each an ellipse
+    (tall or wide up to 1.6 : 1, turned at random) whose radius wobbles with the 2nd-4th harmonics
+    (amplitudes up to 0.15 each). Radii from 3 x ``width[0]`` to 3 x ``width[1]`` of the shorter side."""
+
+    def shapes(self, n, h, w, device, generator):
+        k = self.o.shapes
+        p = _grid(h, w, device)  # (P, 2)
+        aspect = torch.tensor([w / min(h, w), h / min(h, w)], device=device)
+        centre = torch.rand(n, k, 2, device=device, generator=generator) * aspect
+        radius = _uniform(3 * self.o.width[0], 3 * self.o.width[1], n, k, device=device, generator=generator)
+        stretch = torch.exp(_uniform(-0.47, 0.47, n, k, device=device, generator=generator))  # up to 1.6 : 1
+        turn = _uniform(0, math.pi, n, k, device=device, generator=generator)
+        amp = _uniform(0, 0.15, n, k, 3, device=device, generator=generator)
+        phase = _uniform(0, 2 * math.pi, n, k, 3, device=device, generator=generator)
+        d = p[None, None] - centre[:, :, None]  # (n, k, P, 2)
+        c, s = turn.cos()[..., None], turn.sin()[..., None]
+        u = (d[..., 0] * c + d[..., 1] * s) / stretch[..., None]
+        v = (-d[..., 0] * s + d[..., 1] * c) * stretch[..., None]
+        theta = torch.atan2(v, u)  # (n, k, P)
+        harmonics = torch.arange(2, 5, device=device, dtype=p.dtype)  # 2, 3, 4
+        wobble = (amp[:, :, None] * torch.cos(harmonics * theta[..., None] + phase[:, :, None])).sum(-1)
+        return u.square() + v.square() <= (radius[..., None] * (1 + wobble)).square()
+
+
+@MASK_POLICIES.register("one-box")
+class OneBox(Policy):
+    """One box per mask, what "remove this object" often is: its sides ``width[0]``..``width[1]`` of the
+    picture's own width and height (so 0.35 covers 35 % x 35 % of the sides, 12 % of the picture), anywhere."""
+
+    def draw(self, n, h, w, device="cpu", generator=None):
+        return self.shapes(n, h, w, device, generator)[:, 0].reshape(n, 1, h, w).float()
+
+    def shapes(self, n, h, w, device, generator):
+        fw = _uniform(*self.o.width, n, 1, device=device, generator=generator)
+        fh = _uniform(*self.o.width, n, 1, device=device, generator=generator)
+        ax, ay = w / min(h, w), h / min(h, w)  # the picture's sides in shorter-side units
+        x0 = torch.rand(n, 1, device=device, generator=generator) * (1 - fw) * ax
+        y0 = torch.rand(n, 1, device=device, generator=generator) * (1 - fh) * ay
+        return boxes_mask(x0, y0, x0 + fw * ax, y0 + fh * ay, h, w)
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    """A fixed mask set of ``eval``: a policy, its options and the seed base its masks are drawn from."""
+
+    policy: str
+    options: MaskPolicy
+    seed: int
+
+
+# The evaluation sets, always drawn from fixed seeds: stroke masks of three thicknesses (scratches,
+# wires, text) and the large holes of removing an object (one box; object-shaped blobs).
+EVAL_SETS: dict[str, EvalSet] = {
+    "thin": EvalSet("strokes", MaskPolicy(coverage=(0.05, 0.1), width=(0.01, 0.025)), 1000),
+    "medium": EvalSet("strokes", MaskPolicy(coverage=(0.1, 0.25), width=(0.03, 0.06)), 2000),
+    "thick": EvalSet("strokes", MaskPolicy(coverage=(0.25, 0.4), width=(0.08, 0.15)), 3000),
+    "box": EvalSet("one-box", MaskPolicy(coverage=(0.12, 0.13), width=(0.35, 0.35), shapes=1), 4000),
+    "blobs": EvalSet("objects", MaskPolicy(coverage=(0.1, 0.35), width=(0.05, 0.1), shapes=4), 5000),
 }
 
 
-class Preset(Strokes):
+class Preset(Policy):
     """An eval set as a policy (``--mask-policy medium``): its own options, whatever is passed."""
 
-    preset: ClassVar[MaskPolicy]
+    preset: ClassVar[EvalSet]
 
     def __init__(self, options: MaskPolicy | None = None):
-        super().__init__(self.preset)
+        super().__init__(self.preset.options)
+        self.inner = MASK_POLICIES.get(self.preset.policy)(self.preset.options)
+
+    def draw(self, n, h, w, device="cpu", generator=None):
+        return self.inner.draw(n, h, w, device, generator)
 
 
-for _name, (_options, _seed) in EVAL_SETS.items():
-    MASK_POLICIES.register(_name)(type(_name.title(), (Preset,), {"preset": _options}))
+for _name, _set in EVAL_SETS.items():
+    MASK_POLICIES.register(_name)(type(_name.title(), (Preset,), {"preset": _set}))
 
 
 def make_policy(name: str, options: MaskPolicy | None = None) -> Policy:
@@ -203,7 +262,7 @@ def draw_fixed(name: str, index: int, h: int, w: int, max_side: int = 512) -> to
     Drawn at most ``max_side`` px on the longer side (stroke rasterisation is O(pixels x segments))
     and resized nearest to ``(h, w)``.
     """
-    base = EVAL_SETS[name][1] if name in EVAL_SETS else 0
+    base = EVAL_SETS[name].seed if name in EVAL_SETS else 0
     g = torch.Generator().manual_seed(base + index)
     f = min(1.0, max_side / max(h, w))
     sh, sw = max(1, round(h * f)), max(1, round(w * f))

@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from apps.evaloptions import add_peers_argument
+
 MAX_SIDE = 512  # crops larger than this are downscaled for the model
-POLICIES = ("large", "medium", "mix", "rectangles", "strokes", "thick", "thin")
-EVAL_SET_NAMES = ("thin", "medium", "thick")
+POLICIES = ("blobs", "box", "large", "medium", "mix", "objects", "one-box", "rectangles", "strokes", "thick", "thin")
+EVAL_SET_NAMES = ("thin", "medium", "thick", "box", "blobs")
 
 
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
@@ -25,7 +27,13 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def add_eval_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--size", type=int, default=256, help="images are resized so the shorter side is this (default 256)")
+    p.add_argument("--size", type=int, default=384, help="images are resized so the shorter side is this (default 384)")
     p.add_argument(
-        "--sets", nargs="+", choices=EVAL_SET_NAMES, default=list(EVAL_SET_NAMES), help="mask sets (default: all three)"
+        "--sets",
+        nargs="+",
+        choices=EVAL_SET_NAMES,
+        default=list(EVAL_SET_NAMES),
+        help="mask sets: thin / medium / thick strokes, one box of 35%% x 35%% of the sides, object-shaped blobs "
+        "(default: all five)",
     )
+    add_peers_argument(p)

@@ -1,7 +1,8 @@
 """``python -m apps eval`` (``make eval``): every shipped model against its classical baselines on the
 evaluation split (``assets/eval``, photos no model trains on).
 
-For each model under ``assets/models`` it runs that app's own ``eval`` (the same code and metrics
+For each model under ``assets/models`` it runs that app's own ``eval`` (with the peers' rows when
+``make peers`` has made their environment) (the same code and metrics
 as ``python -m apps.<app> eval``) with ``--json eval/<model>.json``, then writes
 ``eval/RESULTS.md`` (every table, with the command) and ``eval/results.json`` (all reports in one
 file), and a comparison sheet per model, ``eval/sheets/<model>.png``.
@@ -16,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from apps import peers
+from apps.evaloptions import add_peers_argument
 from gancore.data import iter_rgb, require_images
 from gancore.errors import UserError
 
@@ -37,7 +40,7 @@ def app_args(model: Shipped, json_path: Path, device: str) -> argparse.Namespace
     return args
 
 
-def sheet(model: Shipped, data: Path, device: str):
+def sheet(model: Shipped, data: Path, device: str, use_peers: bool = True):
     """The comparison sheet of one model (a PIL image) on the sheet photos found in ``data``."""
     from gancore.inference import load_generator
 
@@ -50,14 +53,14 @@ def sheet(model: Shipped, data: Path, device: str):
 
         base = model.path.with_name(model.path.stem.removesuffix("-gan") + model.path.suffix)  # its PSNR model
         psnr = Upscaler.load(base, device) if base != model.path and base.exists() else None
-        return superres_sheet(Upscaler.load(model.path, device), photos, psnr=psnr)
+        return superres_sheet(Upscaler.load(model.path, device), photos, psnr=psnr, use_peers=use_peers)
     task, gen, cfg = load_generator(model.path, device)
     if model.app == "colorizer":
         return colorizer_sheet(gen, cfg.data.size, photos, device, task.channels)
-    return inpainter_sheet(task, gen, photos, device)
+    return inpainter_sheet(task, gen, photos, device, use_peers=use_peers)
 
 
-def run(data: Path, out: Path, device: str = "cpu", only: list[str] | None = None) -> int:
+def run(data: Path, out: Path, device: str = "cpu", only: list[str] | None = None, use_peers: str = "auto") -> int:
     """Score every shipped model on ``data``; write the reports under ``out``. Exit status 1 if any failed."""
     require_images(data)
     models = [m for m in shipped() if not only or m.key in only]
@@ -70,10 +73,12 @@ def run(data: Path, out: Path, device: str = "cpu", only: list[str] | None = Non
         print(f"== {model.key} ({model.path.relative_to(ROOT)})", flush=True)
         json_path = out / f"{model.key}.json"
         module = importlib.import_module(f"apps.{model.app}.evaluate")
-        status |= module.evaluate(model.path, data, app_args(model, json_path, device))
+        args = app_args(model, json_path, device)
+        args.peers = use_peers
+        status |= module.evaluate(model.path, data, args)
         report = json.loads(json_path.read_text())
         report["model"], report["data"] = shown(model.path), shown(data)  # no machine-specific paths
-        image = sheet(model, data, device)
+        image = sheet(model, data, device, use_peers != "none")
         if image is not None:
             image.save(out / "sheets" / f"{model.key}.png", optimize=True)
             report["sheet"] = f"sheets/{model.key}.png"
@@ -111,9 +116,12 @@ def main(argv: list[str] | None = None) -> int:
         help="only this shipped model (e.g. superres-x4); the others keep their sections from the last run",
     )
     p.add_argument("--device", default="cpu")
+    add_peers_argument(p)
     args = p.parse_args(argv)
+    if args.peers == "auto" and not peers.available():
+        print(peers.missing_line(), file=sys.stderr)
     try:
-        return run(args.data, args.out, args.device, args.model)
+        return run(args.data, args.out, args.device, args.model, args.peers)
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -1,9 +1,11 @@
-"""Comparison sheets: for a few evaluation photos, the input, the baseline(s), the model and the truth
-side by side, labelled, as one PNG per model (``eval/sheets/<model>.png``).
+"""Comparison sheets: for a few evaluation photos, the input, the baseline(s), the model, the peers (after
+``make peers``) and the truth side by side, labelled, each tile captioned with its scores, as one PNG
+per model (``eval/sheets/<model>.png``).
 
-Each row is one photo; each column one method. The colorizer shows whole photos (colour is judged
-on the whole frame); the inpainter shows the photo at the evaluation size with its medium mask;
-the upscalers show a crop enlarged with nearest-neighbour so single pixels stay visible.
+Each row is one photo (and input); each column one method. The colorizer shows whole photos (colour
+is judged on the whole frame); the inpainter shows the photo at the evaluation size with its box and
+its blob hole (the large holes of removing an object); the upscalers show eval's web-input crops
+(clean and JPEG quality 75) at 1:1, the input enlarged with nearest-neighbour.
 """
 
 from __future__ import annotations
@@ -31,9 +33,19 @@ def _fit(image: np.ndarray, height: int) -> Image.Image:
     return im.resize((width, height), Image.Resampling.LANCZOS if width < im.width else Image.Resampling.NEAREST)
 
 
-def grid(rows: list[list[np.ndarray]], labels: list[str], title: str) -> Image.Image:
-    """``rows`` of same-size RGB uint8 images -> one labelled sheet."""
+def grid(
+    rows: list[list[np.ndarray]], labels: list[str], title: str, captions: list[list[str]] | None = None
+) -> Image.Image:
+    """``rows`` of same-size RGB uint8 images -> one labelled sheet; ``captions`` (one string per tile,
+    "" for none) are written on a white strip at each tile's foot."""
     tiles = [[_fit(im, ROW) for im in row] for row in rows]
+    for r, row in enumerate(captions or []):
+        for c, text in enumerate(row):
+            if text:
+                draw = ImageDraw.Draw(tiles[r][c])
+                box = draw.textbbox((3, ROW - 14), text)
+                draw.rectangle((0, box[1] - 2, box[2] + 3, ROW), fill="white")
+                draw.text((3, ROW - 14), text, fill="black")
     width = max(sum(t.width for t in row) + 4 * (len(row) - 1) for row in tiles)
     sheet = Image.new("RGB", (width, LABEL + 22 + len(tiles) * (ROW + 4)), "white")
     draw = ImageDraw.Draw(sheet)
@@ -53,8 +65,9 @@ def grid(rows: list[list[np.ndarray]], labels: list[str], title: str) -> Image.I
 def colorizer_sheet(
     gen, size: int, photos: list[tuple[str, np.ndarray]], device: str, channels: int = 1
 ) -> Image.Image:
-    """Gray input, the model, (for a hint model) the model with 20 hint patches, the truth."""
-    from apps.colorizer.evaluate import gray_baseline, hint_image, hint_seed
+    """Gray input, the model, (for a hint model) the model with 20 hint patches, the truth; each tile
+    captioned with its colourfulness."""
+    from apps.colorizer.evaluate import colourfulness, gray_baseline, hint_image, hint_seed
     from apps.colorizer.infer import colorize
 
     rows = []
@@ -65,62 +78,76 @@ def colorizer_sheet(
         rows.append([*row, rgb])
     labels = ["gray input (= the baseline)", "model, automatic"]
     labels += ["model, 20 hint patches"] if channels == 4 else []
-    return grid(rows, [*labels, "truth"], "colorizer")
+    captions = [[f"colourfulness {colourfulness(im):.0f}" for im in row] for row in rows]
+    return grid(rows, [*labels, "truth"], "colorizer (colourfulness: Hasler-Suesstrunk)", captions)
 
 
-def inpainter_sheet(task, gen, photos: list[tuple[str, np.ndarray]], device: str, size: int = 256) -> Image.Image:
+SHEET_SETS = ("box", "blobs")  # the inpainter's sheet: the large holes, where fills differ most to the eye
+
+
+def inpainter_sheet(
+    task, gen, photos: list[tuple[str, np.ndarray]], device: str, size: int = 384, use_peers: bool = True
+) -> Image.Image:
+    """Each photo with eval's box hole and its blob hole: Telea, the peers, the model, the truth;
+    captions: hole PSNR and texture (the fill's mean gradient magnitude over the truth's)."""
     import cv2
 
-    from apps.inpainter.evaluate import classical, pyramid, resize_short
+    from apps import peers
+    from apps.inpainter.evaluate import classical, hole_scores, resize_short
     from apps.inpainter.infer import MAX_SIDE, inpaint
     from apps.inpainter.masks import draw_fixed
 
-    rows = []
-    for name, rgb in photos:
-        rgb = resize_short(rgb, size)
-        hole = draw_fixed("medium", zlib.crc32(os.fsencode(name)), *rgb.shape[:2]).numpy()  # eval's own masks
+    fills = list(peers.FILLS) if use_peers and peers.available() else []
+    cases = []  # (photo, hole) in row order
+    for s in SHEET_SETS:
+        for name, rgb in photos:
+            rgb = resize_short(rgb, size)
+            cases.append((name, s, rgb, draw_fixed(s, zlib.crc32(os.fsencode(name)), *rgb.shape[:2]).numpy()))
+    by_peer = {}
+    for p in fills:  # one call per peer and set, the same masks as eval's (so its cache answers)
+        for s in SHEET_SETS:
+            mine = [(n, rgb, hole) for n, t, rgb, hole in cases if t == s]
+            got = peers.run(p.name, {n: rgb for n, rgb, _ in mine}, masks={n: hole for n, _, hole in mine})
+            by_peer.update({(p.name, s, n): out for n, (out, _) in got.items()})
+    rows, captions = [], []
+    for name, s, rgb, hole in cases:
         shown = rgb.copy()
         shown[hole] = (255, 0, 255)
-        rows.append([shown, classical(rgb, hole, cv2.INPAINT_TELEA), pyramid(rgb, hole),
-                     inpaint(task, gen, rgb, hole, device, MAX_SIDE), rgb])  # fmt: skip
-    labels = ["input (holes magenta)", "cv2 Telea", "pyramid fill", "model", "truth"]
-    return grid(rows, labels, "inpainter: medium stroke masks, shorter side 256 px")
+        outs = [classical(rgb, hole, cv2.INPAINT_TELEA), *(by_peer[(p.name, s, name)] for p in fills),
+                inpaint(task, gen, rgb, hole, device, MAX_SIDE)]  # fmt: skip
+        scored = [hole_scores(o, rgb, hole) for o in outs]
+        rows.append([shown, *outs, rgb])
+        scores = [f"{v['psnr']:.1f} dB, texture {v['texture']:.2f}" for v in scored]
+        captions.append([f"{s}, {hole.mean():.0%}", *scores, ""])
+    labels = ["input (hole magenta)", "cv2 Telea", *(f"{p.label} (peer)" for p in fills), "model", "truth"]
+    title = f"inpainter: one box and one object-shaped hole per photo, shorter side {size} px"
+    return grid(rows, labels, title, captions)
 
 
-def superres_sheet(up, photos: list[tuple[str, np.ndarray]], crop: int = 96, psnr=None) -> Image.Image:
-    """Crops of bicubic, the model and the truth; ``psnr`` (an ``Upscaler``, for a GAN model) adds the
-    PSNR model it was fine-tuned from, so the sheet shows what the adversarial term changed."""
-    from apps.superres.evaluate import downscale, upscale_pil
+def superres_sheet(up, photos: list[tuple[str, np.ndarray]], psnr=None, use_peers: bool = True) -> Image.Image:
+    """Eval's web-input crops (clean, then JPEG quality 75) of each photo: the input, bicubic, the model
+    (after the PSNR model it was fine-tuned from, for a GAN model, so the sheet shows what the
+    adversarial term changed), the peers and the truth at 1:1; captions: PSNR-Y and BRISQUE."""
+    from apps import peers
+    from apps.superres.evaluate import measures, upscale_pil
+    from apps.superres.webinputs import INPUTS, low_res, truth_crop
 
     s = up.scale
-    rows = []
-    for _, hr in photos:
-        hr = hr[: hr.shape[0] // s * s, : hr.shape[1] // s * s]
-        lr = downscale(hr, s)
-        bic = upscale_pil(lr, s, Image.Resampling.BICUBIC)
-        outputs = [net.upscale_array(lr) for net in ([up] if psnr is None else [psnr, up])]
-        y, x = _busiest(hr, crop * s // 2)
-        c = crop * s // 2  # HR crop side
-        window = np.s_[y : y + c, x : x + c]
-        lr_big = np.asarray(Image.fromarray(lr).resize(hr.shape[1::-1], Image.Resampling.NEAREST))
-        rows.append([lr_big[window], bic[window], *(out[window] for out in outputs), hr[window]])
+    ups = [p for p in peers.UPSCALERS if s in p.scales] if use_peers and peers.available() else []
+    truths = {n: truth_crop(rgb) for n, rgb in photos}
+    rows, captions = [], []
+    for i in ("clean", "jpeg75"):
+        lrs = {n: low_res(hr, s, INPUTS[i]) for n, hr in truths.items()}
+        done = {p.name: peers.run(p.name, lrs, scale=s) for p in ups}
+        for n, hr in truths.items():
+            lr = lrs[n]
+            outs = [upscale_pil(lr, s, Image.Resampling.BICUBIC)]
+            outs += [net.upscale_array(lr) for net in ([up] if psnr is None else [psnr, up])]
+            outs += [done[p.name][n][0] for p in ups]
+            lr_big = np.asarray(Image.fromarray(lr).resize(hr.shape[1::-1], Image.Resampling.NEAREST))
+            rows.append([lr_big, *outs, hr])
+            scored = [measures(o, hr, s, 0.0) for o in outs]
+            captions.append([i, *(f"{v['psnr_y']:.1f} dB, BRISQUE {v['brisque']:.0f}" for v in scored), ""])
     models = ["PSNR model", "GAN model"] if psnr is not None else ["model"]
-    labels = [f"input (x{s} LR, nearest)", "bicubic", *models, "truth"]
-    return grid(rows, labels, f"upscaler x{s}: a detailed crop of each photo")
-
-
-def _busiest(rgb: np.ndarray, side: int) -> tuple[int, int]:
-    """Top-left corner of the ``side`` x ``side`` window with the most gradient energy (a stride-8 search)."""
-    gray = rgb.mean(axis=2)
-    energy = np.abs(np.diff(gray, axis=0))[:, :-1] + np.abs(np.diff(gray, axis=1))[:-1]
-    h, w = energy.shape
-    if h <= side or w <= side:
-        return 0, 0
-    integral = np.pad(energy.cumsum(0).cumsum(1), ((1, 0), (1, 0)))
-    best, at = -1.0, (0, 0)
-    for y in range(0, h - side, 8):
-        for x in range(0, w - side, 8):
-            e = integral[y + side, x + side] - integral[y, x + side] - integral[y + side, x] + integral[y, x]
-            if e > best:
-                best, at = e, (y, x)
-    return at
+    labels = [f"input (x{s} LR, nearest)", "bicubic", *models, *(f"{p.label} (peer)" for p in ups), "truth"]
+    return grid(rows, labels, f"upscaler x{s}: eval's web inputs, clean then JPEG quality 75 (1:1)", captions)

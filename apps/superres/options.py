@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from apps.evaloptions import add_peers_argument
+
 TILE_OUT = 1024  # output pixels per tile side (context included): one tile's activations stay under 1 GB
 TILE_BATCH_CUDA = 4  # default tiles per forward pass on CUDA
 PAD = 16  # LR pixels of context: covers the default generators' receptive field (15 px)
@@ -36,3 +38,4 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_eval_arguments(p: argparse.ArgumentParser) -> None:
     add_tile_arguments(p)
+    add_peers_argument(p)

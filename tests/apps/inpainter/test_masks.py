@@ -10,7 +10,7 @@ from gancore.config import config_from_dict
 from gancore.errors import ConfigError
 
 
-@pytest.mark.parametrize("name", ["strokes", "rectangles", "large", "mix"])
+@pytest.mark.parametrize("name", ["strokes", "rectangles", "large", "mix", "objects"])
 def test_policies_are_binary_and_cover_the_range(name):
     torch.manual_seed(0)
     lo, hi = 0.15, 0.3
@@ -45,6 +45,33 @@ def test_thin_medium_thick_grow_and_are_fixed():
     assert not torch.equal(one, draw_fixed("medium", 8, 100, 150)), "another image gets another mask"
 
 
+def test_the_large_hole_sets_cover_what_they_say():
+    """box: one box of 35 % x 35 % of the sides (12 %); blobs: object-shaped holes of 10-35 %."""
+    for i in range(6):
+        box = draw_fixed("box", i, 120, 200)
+        ys, xs = torch.nonzero(box, as_tuple=True)
+        assert (ys.max() - ys.min() + 1, xs.max() - xs.min() + 1) == (42, 70), "35 % of each side"
+        assert box.sum() == 42 * 70, "one solid box"
+    blobs = torch.stack([draw_fixed("blobs", i, 128, 192).float().mean() for i in range(12)])
+    assert blobs.min() > 0.08 and blobs.max() < 0.5 and 0.12 < blobs.mean() < 0.35
+    assert not torch.equal(draw_fixed("blobs", 1, 64, 64), draw_fixed("blobs", 2, 64, 64))
+
+
+def test_object_blobs_are_solid_and_rounded():
+    """An object's silhouette: one solid region with no holes in it and a smooth outline (unlike a box,
+    whose outline is straight, or strokes, thin in places)."""
+    import cv2
+
+    m = make_policy("objects", MaskPolicy(coverage=(0.05, 0.06), width=(0.08, 0.08), shapes=1))
+    hole = m.draw(1, 256, 256, generator=torch.Generator().manual_seed(4))[0, 0].numpy().astype("uint8")
+    contours, hierarchy = cv2.findContours(hole, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+    assert len(contours) == 1 and hierarchy[0][0][2] == -1, "one region, no hole inside it"
+    area = cv2.contourArea(contours[0])
+    hull = cv2.contourArea(cv2.convexHull(contours[0]))
+    assert area / hull > 0.85, "a blob, not a scribble"
+    assert 0.05 < hole.mean() < 0.4
+
+
 def test_large_images_are_drawn_small_and_resized():
     big = draw_fixed("thick", 1, 3000, 2000)
     assert big.shape == (3000, 2000) and 0.1 < big.float().mean() < 0.7
@@ -68,10 +95,11 @@ def test_segments_match_a_brute_force_distance():
 
 
 def test_policy_names_and_errors(inp_dict):
-    assert {"strokes", "rectangles", "large", "mix", "thin", "medium", "thick"} <= set(MASK_POLICIES.names())
+    names = {"strokes", "rectangles", "large", "mix", "objects", "one-box", "thin", "medium", "thick", "box", "blobs"}
+    assert names <= set(MASK_POLICIES.names())
     inp_dict["task"]["masks"] = {"type": "mix", "coverage": [0.5, 0.2]}
     with pytest.raises(ConfigError, match=r"task\.masks\.coverage"):
         config_from_dict(inp_dict)
-    inp_dict["task"]["masks"] = {"type": "blobs"}
-    with pytest.raises(ConfigError, match=r"task\.masks\.type.*unknown mask policy 'blobs'"):
+    inp_dict["task"]["masks"] = {"type": "blob"}
+    with pytest.raises(ConfigError, match=r"task\.masks\.type.*unknown mask policy 'blob'"):
         config_from_dict(inp_dict)

@@ -89,17 +89,35 @@ def test_run_scale_above_the_model_is_one_line(tmp_path, capsys, model, small_ph
 
 def test_eval_prints_table_and_writes_json(tmp_path, capsys, model, small_photos):
     report = tmp_path / "eval" / "x2.json"
-    status, out, err = in_process(capsys, "eval", small_photos, "--model", model, "--json", report)
+    status, out, err = in_process(capsys, "eval", small_photos, "--model", model, "--json", report, "--peers", "none")
     assert status == 0, err
     lines = out.splitlines()
     assert lines[0].startswith("x2 on 6 images") and "2 px border cropped" in lines[0]
-    assert lines[1].split() == ["method", "PSNR-Y", "(dB)", "SSIM-Y", "sharpness"]
-    assert [line.split()[0] for line in lines[2:5]] == ["model", "bicubic", "lanczos"]
+    assert lines[1].startswith("full photos, clean bicubic LR")
+    assert lines[2].split() == ["method", "PSNR-Y", "(dB)", "SSIM-Y", "sharpness", "BRISQUE", "s/MP"]
+    assert [line.split()[0] for line in lines[3:6]] == ["model", "bicubic", "lanczos"]
     data = json.loads(report.read_text())
     assert [row["method"] for row in data["rows"]] == ["model", "bicubic", "lanczos"]
     assert data["scale"] == 2 and data["crop_border"] == 2 and data["images"] == 6 and len(data["per_image"]) == 6
     bicubic, lanczos = data["rows"][1], data["rows"][2]
     assert 20 < bicubic["psnr_y"] < 50 and 0.5 < bicubic["ssim_y"] <= 1 and lanczos["psnr_y"] > 20
+    assert 0 <= data["rows"][0]["brisque"] <= 100 and data["rows"][0]["seconds_per_mp"] > 0
+
+
+def test_eval_scores_web_inputs_clean_and_as_jpeg(tmp_path, capsys, model, small_photos):
+    """The second protocol: 192-px crops given clean and as JPEGs of quality 75 and 50, each its own table;
+    JPEG blocks cost the bicubic upscale fidelity, more at the lower quality."""
+    report = tmp_path / "x2.json"
+    status, out, err = in_process(capsys, "eval", small_photos, "--model", model, "--json", report, "--peers", "none")
+    assert status == 0, err
+    for name in ("clean", "jpeg75", "jpeg50"):
+        assert f"web inputs: 192-px crops, input {name}" in out
+    web = json.loads(report.read_text())["web"]
+    rows = {i: {r["method"]: r for r in web["inputs"][i]} for i in ("clean", "jpeg75", "jpeg50")}
+    assert all(set(r) == {"model", "bicubic"} for r in rows.values()), "no peer rows with --peers none"
+    bic = [rows[i]["bicubic"] for i in ("clean", "jpeg75", "jpeg50")]
+    assert bic[0]["psnr_y"] > bic[1]["psnr_y"] > bic[2]["psnr_y"], "lower quality, less fidelity"
+    assert 0 <= web["truth_brisque"] <= 100 and all(0 <= b["brisque"] <= 100 for b in bic)
 
 
 def test_new_and_dry_run(tmp_path, capsys, monkeypatch):
@@ -125,11 +143,14 @@ def test_eval_with_the_self_ensemble_scores_another_model_row_and_says_so(tmp_pa
     reports = {}
     for flag in ([], ["--ensemble"]):
         path = tmp_path / f"x2{'-ens' if flag else ''}.json"
-        status, out, err = in_process(capsys, "eval", small_photos, "--model", model, "--json", path, *flag)
+        status, out, err = in_process(
+            capsys, "eval", small_photos, "--model", model, "--json", path, "--peers", "none", *flag
+        )
         assert status == 0, err
         assert ("self-ensemble of 8 views" in out.splitlines()[0]) == bool(flag)
         reports[bool(flag)] = json.loads(path.read_text())
     plain, ens = reports[False], reports[True]
     assert ens["ensemble"] is True and plain["ensemble"] is False
-    assert ens["rows"][1] == plain["rows"][1], "the baselines do not change"
+    untimed = [{k: v for k, v in r["rows"][1].items() if k != "seconds_per_mp"} for r in (ens, plain)]
+    assert untimed[0] == untimed[1], "the baselines do not change"
     assert ens["rows"][0]["psnr_y"] != plain["rows"][0]["psnr_y"], "the model's row does"
