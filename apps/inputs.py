@@ -39,7 +39,12 @@ def _cached(path: str, task: str, device: str, mtime: float):
 
 
 def generator(model: str | Path | None, default: Path, task: str, device: str = "cpu"):
-    """``(task, G, cfg)`` for ``model`` (default: the shipped one), loaded once per file and device."""
-    path = Path(model) if model is not None else default
+    """``(task, G, cfg)`` for ``model`` (default: the shipped one), loaded once per file and device.
+
+    ``model``: a file, a training run's folder, or a name: a shipped model's (``"superres-x4-gan"``) or a
+    run's under ``runs/`` (``gancore.models.resolve_model``)."""
+    from gancore.models import resolve_model
+
+    path = resolve_model(model, default.parent, task, "model=") if model is not None else default
     resolved = path.resolve()
     return _cached(str(resolved), task, device, resolved.stat().st_mtime if resolved.exists() else 0.0)

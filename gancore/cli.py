@@ -89,7 +89,20 @@ def _parser(app: App) -> argparse.ArgumentParser:
         "--init-generator",
         type=Path,
         metavar="MODEL",
-        help="start G from this generator export or checkpoint (a GAN fine-tune of a PSNR model)",
+        help="start G from a shipped model's name (e.g. superres-x2), a run folder, a generator file or "
+        "checkpoint, or 'none' (from scratch). Default: a folder of at most 500 photos without --config "
+        "fine-tunes the shipped model (gancore/finetune.py); otherwise from scratch",
+    )
+    tr.add_argument(
+        "--val",
+        metavar="DIR|none",
+        help="held-out photos scored at every check (the best model is kept): a folder, or 'none'; "
+        "default: a deterministic 15%% of DATA_DIR (near-duplicates kept together), never trained on",
+    )
+    tr.add_argument(
+        "--minutes",
+        type=float,
+        help="a time budget: steps, checks and the learning-rate schedule are fitted to it; the best model is kept",
     )
     tr.add_argument(
         "--threads", type=int, help="torch intra-op threads (default: the config's train.threads; 0: one per core)"
@@ -178,31 +191,37 @@ def _resume_config(run_dir: Path) -> Config:
 
 
 def _train(app: App, a: argparse.Namespace) -> int:
-    from .config import config_from_dict, config_to_dict, load_config
+    from .config import config_from_dict, config_to_dict
     from .engine import default_run_dir, train
     from .inspect import describe
 
-    if a.resume:
-        if a.config:
-            raise UserError("--resume continues with the run's own config.json; drop --config")
-        run_dir = a.out or _newest_run(app)
-        cfg = _resume_config(run_dir)
-    else:
-        cfg = load_config(a.config or app.default_config)
-        run_dir = a.out or default_run_dir(app.name)
-    if cfg.task.type != app.name:
-        raise UserError(f"the config is for the {cfg.task.type} task, not {app.name}")
+    init = None
     if a.init_generator is not None:
         if a.resume:
             raise UserError("--init-generator starts a run; a resumed one continues from its checkpoint")
-        if not a.init_generator.is_file():
-            raise UserError(f"--init-generator: not found: {a.init_generator}")
+        if str(a.init_generator) != "none":
+            init = _model(app, a.init_generator, "--init-generator")
+    split = None
+    if a.resume:
+        if a.config:
+            raise UserError("--resume continues with the run's own config.json; drop --config")
+        if a.val is not None:
+            raise UserError("--resume holds out the photos the run started with; drop --val")
+        run_dir = a.out or _newest_run(app)
+        cfg = _resume_config(run_dir)
+    else:
+        split = _split(a)
+        run_dir = a.out or default_run_dir(app.name)
+        cfg = _start_config(app, a, init, len(split.train) + len(split.val))
+    if cfg.task.type != app.name:
+        raise UserError(f"the config is for the {cfg.task.type} task, not {app.name}")
     for section, key, value in (
-        ("train", "init_generator", str(a.init_generator) if a.init_generator else None),
+        ("train", "init_generator", str(init) if init else None),
         ("data", "size", a.size),
         ("data", "batch", a.batch),
         ("data", "workers", a.workers),
         ("train", "steps", a.steps),
+        ("train", "minutes", a.minutes),
         ("train", "threads", a.threads),
     ):
         if value is not None:
@@ -212,14 +231,51 @@ def _train(app: App, a: argparse.Namespace) -> int:
     if a.dry_run:
         print(describe(cfg))
         return 0
-    result = train(cfg, a.data, run_dir, resume=a.resume, device=a.device, progress=not a.no_progress)
+    if a.minutes is not None and a.steps is None and not a.resume:
+        cfg = cfg.replace("train", steps=10**9)  # the budget decides; --steps with --minutes caps it
+    reference = app.default_model if app.default_model.is_file() else None
+    result = train(cfg, a.data, run_dir, resume=a.resume, device=a.device, progress=not a.no_progress,
+                   split=split, reference=reference)  # fmt: skip
     if int(os.environ.get("RANK", "0")) != 0:  # under torchrun, rank 0 reports for all
         return 0
     print(
         f"step {result.step}: checkpoint {result.checkpoint}\n"
-        f"generator for run/demo: {result.generator}  (--model {result.generator})"
+        f"generator for run/demo: {result.generator}  (--model {run_dir})"
     )
     return 0
+
+
+def _split(a: argparse.Namespace):
+    """The held-out photos: ``--val DIR``, ``--val none``, or a share of the training folder."""
+    from .data.split import given_split, no_split, split_folder
+
+    if a.val is None:
+        return split_folder(a.data)
+    if a.val == "none":
+        return no_split(a.data)
+    val = Path(a.val)
+    if not val.is_dir():
+        raise UserError(f"--val: not a folder: {val} (or 'none')")
+    return given_split(a.data, val)
+
+
+def _start_config(app: App, a: argparse.Namespace, init: Path | None, photos: int) -> Config:
+    """The config a new run starts with: ``--config``, a fine-tune of the shipped model (gancore/finetune.py),
+    or the app's default."""
+    from .config import load_config
+    from .finetune import FINETUNE_MAX, LR_SCALE, finetune_config
+
+    if a.config:
+        return load_config(a.config)
+    if a.init_generator is None and photos <= FINETUNE_MAX and app.default_model.is_file():
+        cfg = finetune_config(app.default_model)
+        print(f"fine-tuning the shipped model {app.default_model.stem} on your {photos} photos (its own config, "
+              f"learning rates x{LR_SCALE:g}); --init-generator none trains from scratch instead")  # fmt: skip
+        return cfg
+    if init is not None:  # a named start: its own config (so the weights fit), fine-tuned by the same rule
+        print(f"fine-tuning {init} (its own config, learning rates x{LR_SCALE:g})")
+        return finetune_config(init)
+    return load_config(app.default_config)
 
 
 def check_size(cfg: Config) -> None:
@@ -317,19 +373,11 @@ def _export(app: App, a: argparse.Namespace) -> int:
     return 0
 
 
-def _model(app: App, path: Path) -> Path:
-    """``--model``: a file, or the name of a model shipped beside the app's default (``superres-x4-gan``)."""
-    if path.is_file():
-        return path
-    shipped = app.default_model.parent
-    named = shipped / f"{path.name}.safetensors"
-    if path.parent == Path(".") and path.suffix == "" and named.is_file():
-        return named
-    names = sorted(p.stem for p in shipped.glob(f"{app.name}*.safetensors"))
-    raise UserError(
-        f"model not found: {path}; the shipped ones are {', '.join(names) or 'none'} (--model NAME), or train "
-        f"one with: python -m apps.{app.name} train DATA_DIR (then pass --model RUN/generator.safetensors)"
-    )
+def _model(app: App, path: Path, flag: str = "--model") -> Path:
+    """``--model``: a file, a run folder, a run's name or a shipped model's name (``gancore/models.py``)."""
+    from .models import resolve_model
+
+    return resolve_model(path, app.default_model.parent, app.name, flag)
 
 
 def _demo(app: App, a: argparse.Namespace) -> int:

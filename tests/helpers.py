@@ -41,3 +41,11 @@ def random_generator(config: dict, seed: int = 0):
     cfg = config_from_dict(config)
     task, gen = build_generator(cfg)
     return task, gen.eval(), cfg
+
+
+def log_ticks(run: Path) -> list[dict]:
+    """The log ticks of a run's ``metrics.jsonl`` (losses, images/s): the held-out checks' rows left out."""
+    import json
+
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    return [r for r in rows if "images_per_s" in r]

@@ -160,6 +160,7 @@ def tail(path: Path, n: int = 15) -> str:
 def probe_rate(run: Path) -> float:
     """Steps per second after the first tick (start-up excluded), from ``metrics.jsonl``."""
     rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    rows = [r for r in rows if "images_per_s" in r]  # the log ticks (the held-out checks have rows of their own)
     batch = json.loads((run / "config.json").read_text())["data"]["batch"]
     return statistics.median(r["images_per_s"] for r in rows[1:] or rows) / batch  # a cut probe: its first tick
 

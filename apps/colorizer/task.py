@@ -18,6 +18,8 @@ import torch.nn.functional as F
 
 from gancore.tasks import TASKS, Pair
 
+from . import validation
+
 AB_SCALE = 110.0
 
 
@@ -131,6 +133,21 @@ class ColorizerTask:
 
     def to_rgb(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         return lab_scaled_to_rgb(condition[:, :1], image) * 2 - 1
+
+    # scores while training (gancore.engine.validation): automatic mode, RGB PSNR and colourfulness
+    measures = validation.MEASURES
+
+    headline = "psnr"
+
+    def validation_pair(self, real: torch.Tensor) -> Pair:
+        return validation.pair(*rgb_to_lab_scaled(real), self.channels)
+
+    def validation_scores(self, condition: torch.Tensor, output: torch.Tensor, target: torch.Tensor) -> dict:
+        return validation.scores(self, condition, output, target)
+
+    def validation_baseline(self, condition: torch.Tensor) -> torch.Tensor:
+        """The gray picture: ab = 0."""
+        return torch.zeros(condition.shape[0], 2, *condition.shape[2:], device=condition.device)
 
     def condition_rgb(self, condition: torch.Tensor) -> torch.Tensor:
         """L as gray (close enough to luminance for a preview), with any hints painted in their colour."""

@@ -18,6 +18,7 @@ import torch
 
 from gancore.tasks import TASKS, Pair
 
+from . import validation
 from .fill import pyramid_fill
 from .masks import MaskPolicyConfig
 
@@ -92,6 +93,18 @@ class InpainterTask:
 
     def to_rgb(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         return image.clamp(-1, 1)
+
+    # scores while training (gancore.engine.validation): hole PSNR and texture, the first fill as the baseline
+    measures = validation.MEASURES
+
+    headline = "hole_psnr"
+
+    def validation_scores(self, condition: torch.Tensor, output: torch.Tensor, target: torch.Tensor) -> dict:
+        return validation.scores(self.hole(condition), output, target)
+
+    def validation_baseline(self, condition: torch.Tensor) -> torch.Tensor:
+        """The condition's first fill (the push-pull pyramid, or gray) in the holes."""
+        return condition[:, :3].clamp(-1, 1)
 
     def condition_rgb(self, condition: torch.Tensor) -> torch.Tensor:
         """The photo with its holes shown white, for sample sheets."""

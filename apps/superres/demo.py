@@ -23,18 +23,24 @@ def before_after(up: Upscaler, image: Image.Image, scale: int) -> tuple[Image.Im
 
 
 def shipped_models(model: Path) -> dict[str, tuple[Path, int]]:
-    """``{label: (path, scale)}``: ``model`` first, then the other upscalers beside it (``superres-*``)."""
+    """``{label: (path, scale)}``: ``model`` first, then the other upscalers beside it (``superres-*``), then
+    the user's own runs under ``runs/`` (their kept models), newest first."""
     import json
 
     from gancore.engine.checkpoint import read_metadata
+    from gancore.models import user_runs
 
     others = sorted(p for p in model.parent.glob("superres-*.safetensors") if p.resolve() != model.resolve())
-    paths = [model, *others]
+    runs = [r / "generator.safetensors" for r in user_runs("superres")]
+    paths = [model, *others, *runs]
     found = {}
     for path in paths:
         try:
             scale = int(json.loads(read_metadata(path)["config"])["task"]["scale"])
         except Exception:  # not an upscaler, or unreadable: not offered
+            continue
+        if path.name == "generator.safetensors":  # a run of the user's
+            found[f"{path.parent.name} (x{scale}, your run)"] = (path, scale)
             continue
         kind = "GAN: sharper texture" if path.stem.endswith("-gan") else "PSNR: faithful"
         found[f"{path.stem} (x{scale}, {kind})"] = (path, scale)

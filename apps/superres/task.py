@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from gancore.errors import ConfigError
 from gancore.tasks import TASKS, Pair
 
-from . import realesrgan  # noqa: F401  (registers "second_order")
+from . import realesrgan, validation  # noqa: F401  (realesrgan registers "second_order")
 from .degrade import BICUBIC, DEGRADATIONS, DegradationConfig
 
 
@@ -88,6 +88,17 @@ class SuperresTask:
 
     def to_rgb(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         return image.clamp(-1, 1)
+
+    # scores while training (gancore.engine.validation): Y-PSNR and sharpness, bicubic as the baseline
+    measures = validation.MEASURES
+
+    headline = "psnr_y"
+
+    def validation_scores(self, condition: torch.Tensor, output: torch.Tensor, target: torch.Tensor) -> dict:
+        return validation.scores(self.scale, output, target)
+
+    def validation_baseline(self, condition: torch.Tensor) -> torch.Tensor:
+        return upsample(condition, self.scale).clamp(-1, 1)
 
     def condition_rgb(self, condition: torch.Tensor) -> torch.Tensor:
         return upsample(condition, self.scale).clamp(-1, 1)  # the bicubic baseline, for sample grids

@@ -119,6 +119,23 @@ class TrainConfig:
     # measures it: on a core shared with other work, fewer threads than cores can be faster
     init_generator: str | None = None  # a generator export or checkpoint whose G weights start the run
     # (ESRGAN's GAN fine-tune of a PSNR model); its generator config must match this one's
+    val_every: int = 0  # steps between scores on the held-out photos (0: at every checkpoint; engine/validation.py)
+    val_crops: int = 4  # fixed crops per held-out photo (at most 64 crops in all: a check's cost is bounded)
+    select: str = ""  # the measure the kept model is chosen by ("": the task's headline, e.g. psnr)
+    stop_drop: float = 1.0  # stop when the headline falls this far below the start's at two checks in a row (0: never)
+    minutes: float = (
+        0.0  # a time budget for the whole run: steps, checks and the LR schedule are fitted to it (0: none)
+    )
+
+    def __post_init__(self) -> None:
+        from ..errors import ConfigError
+
+        for name in ("val_every", "val_crops", "stop_drop", "minutes"):
+            value = getattr(self, name)
+            if not value >= 0 or value != value or value == float("inf"):
+                raise ConfigError(f"train.{name}", f"must be a finite number of 0 or more, got {value}")
+        if self.val_crops < 1:
+            raise ConfigError("train.val_crops", f"must be at least 1, got {self.val_crops}")
 
 
 @dataclass(frozen=True)

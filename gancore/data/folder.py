@@ -46,9 +46,10 @@ class PhotoFolder(Dataset):
         scale_min: float = 0.5,
         cache: bool | str = False,
         upscale: bool = True,
+        files: list[Path] | None = None,
     ):
         self.root = Path(root)
-        self.files = require_images(self.root)
+        self.files = list(files) if files is not None else require_images(self.root)  # files: a split's share
         self.size, self.seed, self.scale_min, self.upscale = size, seed, scale_min, upscale
         max_short = size / scale_min  # the largest short side a crop resizes to
         if cache == "auto":

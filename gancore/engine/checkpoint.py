@@ -113,8 +113,10 @@ def save_checkpoint(
     config_json: dict[str, Any],
     trainer=None,
     samples: int | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
-    """Everything needed to resume at ``step`` exactly (``trainer``: its ``state_dict()`` too).
+    """Everything needed to resume at ``step`` exactly (``trainer``: its ``state_dict()`` too;
+    ``extra``: more JSON state under its own metadata keys, e.g. the validation's best so far).
 
     ``samples``: the data position reached (images read by all processes together), so a run
     resumed with another number of processes reads on from the same place.
@@ -135,6 +137,7 @@ def save_checkpoint(
         "config": json.dumps(config_json),
         "optim": json.dumps(optim),
         "rng": json.dumps(rng),
+        **{k: json.dumps(v) for k, v in (extra or {}).items()},
     }
     atomic_save(tensors, meta, path)
 

@@ -1,7 +1,10 @@
 """The one training loop. Every app trains through ``train()``; an app only supplies its task.
 
-Reads top to bottom: set up the run folder, build the GAN, resume if asked, then iterate:
-fetch a batch, one trainer step, and at ticks log / sample / checkpoint.
+Reads top to bottom: set up the run folder, set aside the held-out photos, build the GAN, resume if
+asked, score the start, then iterate: fetch a batch, one trainer step, and at ticks log / sample /
+score on the held-out photos (the best model so far is ``generator.safetensors``) / checkpoint; at the
+end, ``report.json`` with the verdict. ``train.minutes`` fits the steps, the checks and the learning
+rate schedule to a time budget after measuring the first steps.
 
 Under ``torchrun`` every process runs this loop on its own shard of the data (``distributed.py``);
 only rank 0 logs and writes files. ``data.batch`` is per process.
@@ -9,6 +12,7 @@ only rank 0 logs and writes files. ``data.batch`` is per process.
 
 from __future__ import annotations
 
+import json
 import math
 import random
 import time
@@ -23,12 +27,15 @@ from tqdm import tqdm
 
 from ..config import Config, config_to_dict, save_config
 from ..data import BadFileReporter, EndlessSampler, PhotoFolder
+from ..data.split import Split
 from ..errors import UserError
 from ..gan import build_gan
+from .budget import Budget
 from .checkpoint import (
     export_generator,
     list_checkpoints,
     load_checkpoint,
+    read_metadata,
     remove_stale_temporaries,
     samples_consumed,
     save_checkpoint,
@@ -44,8 +51,11 @@ from .distributed import (
     init_world,
 )
 from .logger import ScalarLog
+from .plan import held_out, reference_scores, start_name
 from .samples import save_grid
 from .speed import resolve_speed
+from .validation import Validator, rule_for
+from .watch import Watch
 
 
 @dataclass(frozen=True)
@@ -74,16 +84,29 @@ def train(
     resume: bool = False,  # continue from the last checkpoint in run_dir
     device: str | None = None,  # "cpu", "cuda", ...; default: cuda when present (under torchrun: cuda:LOCAL_RANK)
     progress: bool = True,  # show the progress bar
+    split: Split | None = None,  # the held-out photos (data/split.py); default: split_folder(data_dir)
+    reference: Path | None = None,  # the app's shipped model, scored beside the run when it fits its task
 ) -> RunResult:
     """Train ``cfg`` on the photos in ``data_dir``; under ``torchrun`` each process runs this with its rank."""
     world, dev = init_world(pick_device(device))  # a single process unless torchrun started several
     try:
-        return _train(cfg, data_dir, run_dir, resume, dev, progress, world)
+        return _train(cfg, data_dir, run_dir, resume, dev, progress, world, split, reference)
     finally:
         close_world(world)
 
 
-def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progress: bool, world: World) -> RunResult:
+def _train(
+    cfg: Config,
+    data_dir: Path,
+    run_dir: Path,
+    resume: bool,
+    dev,
+    progress: bool,
+    world: World,
+    split: Split | None = None,
+    reference: Path | None = None,
+) -> RunResult:
+    budget = Budget(cfg.train.minutes)  # the clock starts now: setup and checks count
     main = world.main  # rank 0 logs and writes files; the others only train
     ckpt_dir = run_dir / "checkpoints"
     if resume and not list_checkpoints(ckpt_dir):
@@ -95,6 +118,9 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
         save_config(cfg, run_dir / "config.json")  # the resolved config, defaults filled in (atomic)
         for path in remove_stale_temporaries(ckpt_dir) + remove_stale_temporaries(run_dir):
             print(f"removed {path}, left by an interrupted write")
+    split = held_out(run_dir, data_dir, split, resume, cfg.train.seed, write=main)  # same photos on a resume
+    if main:
+        print(split.note)
     cfg_json = config_to_dict(cfg)
     speed = resolve_speed(cfg.train, dev)  # bf16 autocast, channels-last, torch.compile
     if cfg.train.threads:
@@ -117,6 +143,15 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
             print(f"resumed from {last} at step {step}")
     if step >= cfg.train.steps:
         raise UserError(f"the run is already at step {step}; ask for more with --steps N (N > {step})")
+    # the held-out photos: scored by rank 0 at step 0 (the start and the baseline) and at every check
+    rule = rule_for(gan.task, cfg.train.select)
+    watch = None
+    if main and split.val:
+        validator = Validator(gan.task, split.val, cfg.data.size, cfg.train.val_crops, cfg.train.seed, dev,
+                              cfg.latent.options.dim)  # fmt: skip
+        watch = Watch(validator, rule, cfg.train.stop_drop)
+        if resume:
+            watch.load_state(json.loads(read_metadata(last).get("validation", "{}")))
     broadcast_state(gan.generator, gan.discriminator, gan.ema)  # every rank starts from rank 0's weights
     # each rank its own random stream (random conditioning, latents); rank 0 resumes the checkpoint's
     if not resume:
@@ -130,7 +165,13 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
     # data: global positions; rank r reads start + r, start + r + w, ... so a step's w batches
     # together are what one process with batch w * b would read, and a resume continues exactly
     data = PhotoFolder(
-        data_dir, cfg.data.size, cfg.train.seed, cfg.data.scale_min, cache=cfg.data.cache, upscale=cfg.data.upscale
+        data_dir,
+        cfg.data.size,
+        cfg.train.seed,
+        cfg.data.scale_min,
+        cache=cfg.data.cache,
+        upscale=cfg.data.upscale,
+        files=split.train,
     )
     loader = DataLoader(
         data,
@@ -148,16 +189,27 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
     report_bad = BadFileReporter()
     fixed = torch.stack([data[i]["image"] for i in range(min(8, b))]).to(dev) if main else None  # sample rows
 
-    log = ScalarLog(run_dir) if main else None
+    log = ScalarLog(run_dir, after=step if resume else None) if main else None
+    if watch is not None and not resume:
+        checked = time.perf_counter()
+        scalars = watch.begin(gan)
+        watch.reference = reference_scores(reference, cfg, watch)
+        export_generator(run_dir / "generator.safetensors", gan.inference_generator, 0, cfg_json)  # the best so far
+        budget.check_cost = time.perf_counter() - checked
+        log.write(0, scalars)
+        print(f"step 0 on {watch.validator.crops} held-out crops: " + ", ".join(
+            f"{k} {v:.3f}" for k, v in scalars.items() if k.startswith(("val/", "val_baseline/"))))  # fmt: skip
+    total, val_every, ckpt_every = cfg.train.steps, cfg.train.val_every or cfg.train.checkpoint_every, None
     sums: dict[str, torch.Tensor] = {}
     counts: dict[str, int] = {}  # a scalar may be logged by some steps only (a pre-training phase)
     tick_start, tick_step, first_step = time.perf_counter(), step, step
-    bar = tqdm(total=cfg.train.steps, initial=step, unit="step", disable=not (progress and main), dynamic_ncols=True)
+    bar = tqdm(total=total, initial=step, unit="step", disable=not (progress and main), dynamic_ncols=True)
     gan.generator.train()
     gan.discriminator.train()
     batches = iter(loader)
+    stop_reason = None
     try:
-        while step < cfg.train.steps:
+        while step < total:
             # fetch the next real batch (decoded by the workers, pinned on CUDA); report unreadable files once
             item = next(batches)
             if any(item["bad"]):
@@ -168,41 +220,81 @@ def _train(cfg: Config, data_dir: Path, run_dir: Path, resume: bool, dev, progre
             with speed.autocast():
                 logs = trainer.step(real)
             step += 1
+            if budget.active and not resume and budget.fitted is None and budget.ready(step - first_step):
+                # the time budget: steps, checks and the LR schedule fitted to the minutes left
+                plan = budget.fit(step, first_step, total)
+                total, val_every, ckpt_every = plan.steps, plan.every, plan.every
+                cfg = plan.apply(cfg, trainer)
+                cfg_json = config_to_dict(cfg)
+                if main:
+                    save_config(cfg, run_dir / "config.json")  # a resume continues the same plan
+                bar.total = total
+                bar.write(plan.describe())
             for k, v in logs.items():  # accumulate on the device: no host sync until the tick
                 sums[k] = sums.get(k, 0) + v.float()
                 counts[k] = counts.get(k, 0) + 1
 
             # log tick: the only place values come back to the host (averaged over the ranks)
             synced = False
-            if step % cfg.train.log_every == 0 or step == cfg.train.steps:
+            if step % cfg.train.log_every == 0 or step == total:
                 scalars = tick_scalars(sums, counts)
                 average_buffers(gan.generator, gan.discriminator, gan.ema)  # BatchNorm statistics agree
                 synced = True
                 elapsed = time.perf_counter() - tick_start
                 scalars["images_per_s"] = (step - tick_step) * b * w / max(elapsed, 1e-9)  # all ranks
                 if not all(math.isfinite(v) for v in scalars.values()):
+                    best = run_dir / "generator.safetensors"
+                    kept = f"; the best model so far (step {watch.best_step}) is kept in {best}" if watch else ""
                     raise UserError(
                         f"training diverged at step {step} (non-finite loss: {scalars}); try a lower learning rate"
+                        + kept
                     )
                 if log is not None:
                     log.write(step, scalars)
-                bar.set_postfix({k: f"{v:.3g}" for k, v in scalars.items()}, refresh=False)
+                shown = {k: f"{v:.3g}" for k, v in scalars.items()}
+                if watch is not None:
+                    shown.update(watch.postfix())
+                if budget.active:
+                    shown["left"] = budget.left()
+                bar.set_postfix(shown, refresh=False)
                 sums, counts, tick_start, tick_step = {}, {}, time.perf_counter(), step
             bar.update(1)
 
-            if main and (step % cfg.train.sample_every == 0 or step == cfg.train.steps):
+            if budget.over() and step < total:  # slower than measured (a loaded machine): end here, cleanly
+                bar.write(f"the time budget of {cfg.train.minutes:g} minutes is spent: stopping at step {step}")
+                total = step
+            if main and (step % cfg.train.sample_every == 0 or step == total):
                 write_samples(gan, fixed, run_dir / "samples" / f"step-{step:06d}.png", sampler, step)
-            if step % cfg.train.checkpoint_every == 0 or step == cfg.train.steps:
+            checking = step % val_every == 0 or step == total
+            if checking and not synced:
+                average_buffers(gan.generator, gan.discriminator, gan.ema)  # every rank's G agrees before scoring
+                synced = True
+            if checking and watch is not None:
+                scalars, improved, stop_reason = watch.check(step, gan)
+                log.write(step, scalars)
+                if improved:
+                    export_generator(run_dir / "generator.safetensors", gan.inference_generator, step, cfg_json)
+                bar.set_postfix(watch.postfix(), refresh=False)
+            if checking and stop_reason is not None:
+                bar.write(f"stopping at step {step}: {stop_reason}; keeping the best model (step {watch.best_step})")
+            stop = checking and stop_flag(stop_reason is not None, world)  # every rank stops together
+            if step % (ckpt_every or cfg.train.checkpoint_every) == 0 or step == total or stop:
                 if not synced:
                     average_buffers(gan.generator, gan.discriminator, gan.ema)
                 if main:
                     consumed = start + (step - first_step) * b * w
-                    write_checkpoint(gan, trainer, step, cfg_json, run_dir, cfg.train.keep_checkpoints, consumed)
+                    extra = {"validation": watch.state()} if watch is not None else None
+                    write_checkpoint(gan, trainer, step, cfg_json, run_dir, cfg.train.keep_checkpoints, consumed,
+                                     extra, kept=watch is not None)  # fmt: skip
                 barrier(world)  # the checkpoint is on disk before any rank goes on (or returns its path)
+            if stop:
+                break
     finally:
         bar.close()
         if log is not None:
             log.close()
+    if watch is not None:
+        finish(run_dir, data_dir, split, watch, gan.task, cfg, reference)
     dump_rank_weights(gan, world)  # GANCORE_DUMP_RANK_WEIGHTS=DIR: each rank's final weights (tests)
     return RunResult(run_dir, step, list_checkpoints(ckpt_dir)[-1], run_dir / "generator.safetensors")
 
@@ -282,14 +374,54 @@ def write_samples(gan, real: torch.Tensor, path: Path, sampler=None, step: int =
         net.train(was_training)
 
 
+def stop_flag(mine: bool, world: World) -> bool:
+    """Whether any rank asks to stop (rank 0 decides from the held-out scores; the others follow)."""
+    if world.size == 1:
+        return mine
+    return bool(all_mean(torch.tensor([1.0 if mine else 0.0])).item() > 0)
+
+
+def finish(run_dir: Path, data_dir: Path, split: Split, watch: Watch, task, cfg: Config, reference) -> None:
+    """``report.json``, ``report.png`` and the verdict, printed."""
+    from ..inference import load_generator
+    from .verdict import write_report, write_sheet
+
+    name = start_name(cfg, reference)
+    report = write_report(run_dir, data_dir, split.val, watch, name)
+    kept = load_generator(run_dir / "generator.safetensors", watch.validator.device)[1]
+    start = None
+    if cfg.train.init_generator:
+        start = load_generator(cfg.train.init_generator, watch.validator.device)[1]
+    write_sheet(run_dir / "report.png", watch, task, start, kept)
+    m = report["headline"]
+    rows = [("baseline", watch.baseline), ("start", watch.start), ("best", watch.best)]
+    if watch.reference is not None:
+        rows.append(("shipped", watch.reference))
+    print(f"held-out photos ({len(split.val)}, {watch.validator.crops} crops), {m}: "
+          + ", ".join(f"{k} {v[m]:.3f}" for k, v in rows if v))  # fmt: skip
+    print(f"verdict: {report['verdict']}")
+    print(f"kept: {report['kept']} -> {run_dir / 'generator.safetensors'} (the last: generator-last.safetensors); "
+          f"report: {run_dir / 'report.json'}, {run_dir / 'report.png'}")  # fmt: skip
+
+
 def write_checkpoint(
-    gan, trainer, step: int, cfg_json: dict, run_dir: Path, keep: int, samples: int | None = None
+    gan,
+    trainer,
+    step: int,
+    cfg_json: dict,
+    run_dir: Path,
+    keep: int,
+    samples: int | None = None,
+    extra: dict | None = None,
+    kept: bool = False,
 ) -> None:
-    """A resumable checkpoint (``samples``: the data position reached), the generator export beside it,
-    and old checkpoints pruned."""
+    """A resumable checkpoint (``samples``: the data position reached; ``extra``: more state), the generator
+    export beside it, and old checkpoints pruned. ``kept``: ``generator.safetensors`` is the best model,
+    written by the validation; the last one goes to ``generator-last.safetensors`` instead."""
     ckpt_dir = run_dir / "checkpoints"
     path = ckpt_dir / f"step-{step:06d}.safetensors"
-    save_checkpoint(path, gan, trainer.optimizers(), step, cfg_json, trainer, samples)
-    export_generator(run_dir / "generator.safetensors", gan.inference_generator, step, cfg_json)  # EMA if on
+    save_checkpoint(path, gan, trainer.optimizers(), step, cfg_json, trainer, samples, extra)
+    export = "generator-last.safetensors" if kept else "generator.safetensors"
+    export_generator(run_dir / export, gan.inference_generator, step, cfg_json)  # EMA if on
     for old in list_checkpoints(ckpt_dir)[:-keep]:
         old.unlink()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
@@ -13,6 +12,7 @@ from gancore.engine import train
 from gancore.engine.speed import Speed, cpu_has_bf16, resolve_speed
 from gancore.errors import ConfigError
 from gancore.gan import build_gan
+from tests.helpers import log_ticks
 
 CPU = torch.device("cpu")
 
@@ -104,7 +104,7 @@ def test_bf16_step_on_cpu_is_close_to_fp32(tiny_dict):
 def test_engine_trains_in_bf16_on_cpu(tmp_path, tiny_dict, small_photos):
     tiny_dict["train"].update(precision="bf16", channels_last=True, steps=2)
     result = train(config_from_dict(tiny_dict), small_photos, tmp_path / "run", progress=False)
-    (line,) = (json.loads(x) for x in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines())
+    (line,) = log_ticks(tmp_path / "run")
     assert result.step == 2 and all(math.isfinite(v) for v in line.values())
 
 

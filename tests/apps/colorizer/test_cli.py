@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import ROOT
-from tests.helpers import run_app, tree_digest
+from tests.helpers import log_ticks, run_app, tree_digest
 
 
 def cli(*args, cwd=None):
@@ -38,8 +38,7 @@ def test_train_and_resume(trained):
     assert "step 4:" in second.stdout
     assert (run / "config.json").is_file() and list((run / "samples").glob("*.png"))
     assert list((run / "tensorboard").glob("events.*")) and (run / "checkpoints" / "step-000004.safetensors").is_file()
-    steps = [json.loads(line)["step"] for line in (run / "metrics.jsonl").read_text().splitlines()]
-    assert steps == [2, 4], "the resumed run continues at step 3, not from zero"
+    assert [t["step"] for t in log_ticks(run)] == [2, 4], "the resumed run continues at step 3, not from zero"
 
 
 def test_run_over_folder_with_bad_files(tmp_path, trained, small_photos):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tests.helpers import run_app, tree_digest
+from tests.helpers import log_ticks, run_app, tree_digest
 
 
 def cli(*args, cwd=None):
@@ -30,7 +30,7 @@ def model(tmp_path_factory, small_photos):
     assert (run / "samples" / "step-000002.png").is_file() and (
         run / "checkpoints" / "step-000002.safetensors"
     ).is_file()
-    logged = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    logged = log_ticks(run)
     assert "g_feature_match" in logged[-1] and "g_rec" in logged[-1]
     return run / "generator.safetensors"
 

@@ -124,8 +124,10 @@ def test_new_and_dry_run(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert in_process(capsys, "new", "mine")[0] == 0
     assert json.loads((tmp_path / "mine.json").read_text()) == json.loads((ROOT / "configs/superres.json").read_text())
-    status, out, err = in_process(capsys, "train", ROOT / "assets" / "photos", "--dry-run")
+    status, out, err = in_process(capsys, "train", ROOT / "assets" / "photos", "--dry-run", "--init-generator", "none")
     assert status == 0 and "3x16x16" in out and "3x64x64" in out, err
+    status, out, err = in_process(capsys, "train", ROOT / "assets" / "photos", "--dry-run")  # 37 photos: a fine-tune
+    assert status == 0 and "fine-tuning the shipped model superres-x4 on your 37 photos" in out, err
 
 
 def test_model_by_shipped_name(tmp_path, capsys, small_photos):

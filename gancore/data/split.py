@@ -1,0 +1,111 @@
+"""The validation split of a training folder: photos set aside, never trained on, scored at every check.
+
+``split_folder(root)`` keeps a deterministic share of the photos for validation (``VAL_SHARE``, at
+least ``VAL_MIN``, at most ``VAL_MAX``). Near-duplicates (the same scene in a burst, a photo and its
+crop: ``dedupe.near_duplicate``) are grouped first and a group goes to one side whole, so validation
+never scores a picture the model trained on in another size. Which groups go to validation depends
+only on their files' names (a hash), not on the order they were found or the machine: the same folder
+always splits the same way.
+
+With fewer than ``FEW`` photos there is no split (too few to spare one): training uses them all and
+the run says so; with fewer than ``WARN`` the split is made and the note says how rough a guide a
+score on so few photos is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image
+
+from .dedupe import dhash, near_duplicate
+from .images import BadImage, open_image, require_images
+
+VAL_SHARE = 0.15  # of the photos (of the groups of near-duplicates, by count of photos)
+VAL_MIN = 2
+VAL_MAX = 50
+FEW = 5  # fewer photos than this: no split
+WARN = 20  # fewer than this: a split, with a note on how little it says
+
+
+@dataclass(frozen=True)
+class Split:
+    train: list[Path]
+    val: list[Path]
+    note: str  # one line for the user: how many, and what that means
+
+
+def _fingerprints(files: list[Path]) -> list[tuple[int, tuple[int, int]] | None]:
+    found = []
+    for p in files:
+        try:
+            with open_image(p) as im:
+                im.draft("L", (64, 64))  # JPEG: decode at 1/8 scale, enough for a 9 x 8 hash
+                found.append((dhash(im), im.size))
+        except (BadImage, OSError, Image.DecompressionBombError):
+            found.append(None)  # unreadable: its own group (training reports it when it reads it)
+    return found
+
+
+def groups(files: list[Path]) -> list[list[int]]:
+    """Indices of ``files`` grouped by near-duplicates (union-find over every pair; fine for thousands)."""
+    prints = _fingerprints(files)
+    parent = list(range(len(files)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(prints):
+        for j in range(i + 1, len(files)):
+            b = prints[j]
+            if a is not None and b is not None and near_duplicate(a[0], a[1], b[0], b[1]):
+                parent[root(j)] = root(i)
+    found: dict[int, list[int]] = {}
+    for i in range(len(files)):
+        found.setdefault(root(i), []).append(i)
+    return list(found.values())
+
+
+def _rank(names: list[str], seed: int) -> str:
+    return hashlib.sha256(f"{seed}:{min(names)}".encode()).hexdigest()
+
+
+def split_folder(root: str | Path, seed: int = 0, share: float = VAL_SHARE) -> Split:
+    """The training and validation files of ``root`` (both sorted), and a note for the user."""
+    root = Path(root)
+    files = require_images(root)
+    n = len(files)
+    if n < FEW:
+        return Split(files, [], f"only {n} photos: all are used for training and none is held out, so "
+                                "nothing checks the model on a photo it did not see (--val DIR gives one)")  # fmt: skip
+    want = min(VAL_MAX, max(VAL_MIN, round(share * n)))
+    names = [p.relative_to(root).as_posix() for p in files]
+    order = sorted(groups(files), key=lambda g: _rank([names[i] for i in g], seed))
+    val: list[int] = []
+    for g in order:
+        if len(val) >= want:
+            break
+        if len(val) + len(g) <= want + 1 and n - len(val) - len(g) >= FEW - 1:  # a big burst stays in training
+            val += g
+    train = sorted(set(range(n)) - set(val))
+    note = f"validation: {len(val)} of {n} photos held out (never trained on), scored at every check"
+    if n < WARN:
+        note += f"; with so few, a score on {len(val)} photos is a rough guide: differences under ~0.3 dB may be noise"
+    return Split([files[i] for i in train], [files[i] for i in sorted(val)], note)
+
+
+def given_split(train_root: str | Path, val_root: str | Path) -> Split:
+    """``--val DIR``: every photo of ``train_root`` trains, those of ``val_root`` validate."""
+    train, val = require_images(train_root), require_images(val_root)
+    return Split(train, val, f"validation: the {len(val)} photos of {val_root}")
+
+
+def no_split(root: str | Path) -> Split:
+    """``--val none``: every photo trains; no check, the last model is kept."""
+    files = require_images(root)
+    return Split(files, [], "validation: none (--val none): the last model is kept, unchecked")

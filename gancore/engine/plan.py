@@ -1,0 +1,74 @@
+"""Where a run's held-out photos come from, what it starts from, and the shipped model to compare with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..data.split import Split, split_folder
+from ..errors import UserError
+
+SPLIT_FILE = "validation.json"  # in the run folder: the held-out photos, so a resume holds out the same ones
+
+
+def held_out(run_dir: Path, data_dir: Path, split: Split | None, resume: bool, seed: int, write: bool) -> Split:
+    """The run's split: on a resume the one it started with; else ``split`` or the folder's default."""
+    path = run_dir / SPLIT_FILE
+    if resume and path.is_file():
+        saved = json.loads(path.read_text())
+        val = [Path(p) if Path(p).is_absolute() else data_dir / p for p in saved["validation"]]
+        from ..data import require_images
+
+        held = {p.resolve() for p in val}
+        train = [p for p in require_images(data_dir) if p.resolve() not in held]
+        return Split(train, val, saved.get("note", f"validation: {len(val)} photos (as the run started)"))
+    split = split or split_folder(data_dir, seed)
+    if not split.train:
+        raise UserError(f"no photo left to train on under {data_dir}")
+    if write:
+        run_dir.mkdir(parents=True, exist_ok=True)
+
+        def rel(p: Path) -> str:
+            try:
+                return p.resolve().relative_to(Path(data_dir).resolve()).as_posix()
+            except ValueError:
+                return str(p.resolve())
+
+        record = {"data": str(data_dir), "validation": [rel(p) for p in split.val], "train": len(split.train),
+                  "note": split.note}  # fmt: skip
+        path.write_text(json.dumps(record, indent=2) + "\n")
+    return split
+
+
+def same_file(a: str | Path | None, b: str | Path | None) -> bool:
+    try:
+        return a is not None and b is not None and Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def start_name(cfg, reference: Path | None) -> str:
+    init = cfg.train.init_generator
+    if init is None:
+        return "the untrained start"
+    if same_file(init, reference):
+        return "the shipped model"
+    if reference is not None and same_file(Path(init).parent, Path(reference).parent):
+        return f"the shipped model {Path(init).stem}"
+    return f"the start model ({init})"
+
+
+def reference_scores(reference: Path | None, cfg, watch) -> dict[str, float] | None:
+    """The shipped model's scores on the run's crops: only when it is not the start itself and its task
+    takes the same condition (then the comparison is fair); else ``None``."""
+    if reference is None or not Path(reference).is_file() or same_file(cfg.train.init_generator, reference):
+        return None
+    from ..inference import load_generator
+
+    try:
+        task, gen, ref_cfg = load_generator(reference, watch.validator.device, task=cfg.task.type)
+    except UserError:
+        return None
+    if ref_cfg.task != cfg.task or ref_cfg.latent != cfg.latent:
+        return None
+    return watch.validator.scores(watch.validator.loaded_outputs(task, gen))

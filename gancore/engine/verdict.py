@@ -1,0 +1,93 @@
+"""The end of a run with held-out photos: ``report.json``, a comparison sheet and one plain sentence.
+
+``report.json`` holds ``validation`` (the held-out photos, relative to the data folder), ``scores``
+(``baseline``, ``start``, ``best``, ``last`` and, when it could be scored on the same crops, ``shipped``:
+each the task's measures by name), ``headline`` (the measure the rule used) and ``rule``, ``best_step``,
+``kept`` (``"start"`` or ``"step N"``: what ``generator.safetensors`` holds), ``history`` (every check)
+and ``verdict``. ``report.png``: a few held-out crops as input | baseline | start | kept model | truth.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+
+from .samples import save_grid
+from .watch import Watch
+
+UNITS = {"psnr": "dB", "psnr_y": "dB", "hole_psnr": "dB"}
+ROWS = 4  # crops on the sheet
+
+
+def _fmt(measure: str, value: float, signed: bool = False) -> str:
+    unit = UNITS.get(measure)
+    number = f"{value:+.2f}" if signed else f"{value:.2f}"
+    return f"{number} {unit}" if unit else f"{number} ({measure})"
+
+
+def verdict(watch: Watch, start_name: str, photos: int) -> str:
+    """One sentence: did the kept model beat what the user had (the shipped model, or the start)?"""
+    m = watch.measure
+    if watch.best is None or watch.start is None:
+        return "no held-out photos: the last model is kept, unchecked"
+    against, name = (watch.reference, "the shipped model") if watch.reference else (watch.start, start_name)
+    gain = watch.best[m] - against[m] if watch.rule.higher else against[m] - watch.best[m]
+    on = f"on your {photos} held-out photo{'s' if photos != 1 else ''}"
+    if watch.best_step == 0:
+        return (f"did not beat {start_name} {on} (its {m} {_fmt(m, watch.start[m])}; no later check was higher); "
+                f"kept it")  # fmt: skip
+    if gain > 0:
+        return (
+            f"beats {name} {on} by {_fmt(m, gain, signed=True)} ({m} {_fmt(m, watch.best[m])}, step {watch.best_step})"
+        )
+    return (f"did not beat {name} {on} ({m} {_fmt(m, watch.best[m])} at best, step {watch.best_step}, against "
+            f"{_fmt(m, against[m])}); kept the best step, but {name} is the better model for these photos")  # fmt: skip
+
+
+def write_report(run_dir: Path, data_dir: Path, val_files: list[Path], watch: Watch, start_name: str) -> dict:
+    """``run_dir/report.json`` (returned) from the watch's scores."""
+
+    def rel(p: Path) -> str:
+        try:
+            return p.resolve().relative_to(Path(data_dir).resolve()).as_posix()
+        except ValueError:
+            return str(p)
+
+    scores = {"baseline": watch.baseline, "start": watch.start, "best": watch.best, "last": watch.last}
+    if watch.reference is not None:
+        scores["shipped"] = watch.reference
+    report = {
+        "validation": [rel(p) for p in val_files],
+        "crops": watch.validator.crops,
+        "scores": scores,
+        "headline": watch.measure,
+        "rule": watch.rule.describe(),
+        "start": start_name,
+        "best_step": watch.best_step,
+        "last_step": watch.last_step,
+        "kept": "start" if watch.best_step == 0 else f"step {watch.best_step}",
+        "history": watch.history,
+        "verdict": verdict(watch, start_name, len(val_files)),
+    }
+    (run_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+@torch.no_grad()
+def write_sheet(path: Path, watch: Watch, task, start_gen=None, kept_gen=None) -> None:
+    """input | baseline | start | kept model | truth for the first held-out crops (a column is left out
+    when its model is not given)."""
+    v = watch.validator
+    n = min(ROWS, v.crops)
+    cond, target = v.pair.condition[:n], v.pair.target[:n]
+    columns = [task.condition_rgb(cond)]
+    make = getattr(task, "validation_baseline", None)
+    if make is not None:
+        columns.append(task.to_rgb(cond, make(cond)))
+    for gen in (start_gen, kept_gen):
+        if gen is not None:
+            columns.append(task.to_rgb(cond, v.loaded_outputs(task, gen)[:n]))
+    columns.append(task.to_rgb(cond, target))
+    save_grid([c.float().cpu() for c in columns], path)

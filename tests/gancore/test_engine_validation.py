@@ -1,0 +1,88 @@
+"""The training loop with held-out photos: scores at step 0 and every check, the best model kept as
+``generator.safetensors``, a report with a verdict, the same best after a resume, early stops."""
+
+from __future__ import annotations
+
+import json
+
+from safetensors import safe_open
+
+from gancore.data.split import no_split, split_folder
+from gancore.engine import train
+from gancore.engine.checkpoint import read_metadata
+
+
+def _meta_step(path) -> int:
+    return int(read_metadata(path)["step"])
+
+
+def _weights(path):
+    with safe_open(str(path), framework="pt") as f:
+        return {k: f.get_tensor(k) for k in f.keys()}
+
+
+def test_checks_keep_the_best_and_report_it(tmp_path, tiny_config, small_photos):
+    run = tmp_path / "run"
+    cfg = tiny_config.replace("train", steps=6, checkpoint_every=2)
+    train(cfg, small_photos, run, progress=False)
+    split = split_folder(small_photos)
+    report = json.loads((run / "report.json").read_text())
+    rel = [p.relative_to(small_photos).as_posix() for p in split.val]
+    assert report["validation"] == rel and json.loads((run / "validation.json").read_text())["validation"] == rel
+    assert set(report["scores"]) >= {"baseline", "start", "best", "last"} and report["headline"] == "psnr"
+    history = report["history"]
+    assert [h["step"] for h in history] == [0, 2, 4, 6]
+    best = max(history, key=lambda h: (h["psnr"], -h["step"]))
+    assert report["best_step"] == best["step"] and report["scores"]["best"]["psnr"] == best["psnr"]
+    assert report["kept"] == ("start" if best["step"] == 0 else f"step {best['step']}")
+    assert _meta_step(run / "generator.safetensors") == best["step"], "generator.safetensors is the best"
+    assert _meta_step(run / "generator-last.safetensors") == 6
+    assert report["verdict"].startswith(("beats", "did not beat"))
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    checks = [r["step"] for r in rows if "val/psnr" in r]
+    assert checks == [0, 2, 4, 6] and "val_baseline/psnr" in rows[0]
+    assert (run / "report.png").is_file()
+
+
+def test_a_resumed_run_keeps_the_same_best_model_and_score(tmp_path, tiny_config, small_photos):
+    cfg = tiny_config.replace("train", steps=6, checkpoint_every=2)
+    train(cfg, small_photos, tmp_path / "straight", progress=False)
+    train(cfg.replace("train", steps=4), small_photos, tmp_path / "cut", progress=False)
+    (tmp_path / "cut" / "metrics.jsonl").open("a").write('{"step": 5, "g_loss": 1.0}\n')  # logged, then killed
+    train(cfg, small_photos, tmp_path / "cut", resume=True, progress=False)
+    a, b = (json.loads((tmp_path / r / "report.json").read_text()) for r in ("straight", "cut"))
+    assert a["best_step"] == b["best_step"] and a["scores"] == b["scores"] and a["history"] == b["history"]
+    wa, wb = (
+        _weights(tmp_path / "straight" / "generator.safetensors"),
+        _weights(tmp_path / "cut" / "generator.safetensors"),
+    )
+    assert all((wa[k] - wb[k]).abs().max() < 1e-6 for k in wa)
+    steps = [json.loads(line)["step"] for line in (tmp_path / "cut" / "metrics.jsonl").read_text().splitlines()]
+    straight = [json.loads(line)["step"] for line in (tmp_path / "straight" / "metrics.jsonl").read_text().splitlines()]
+    assert steps == straight, "no row twice after a resume"
+
+
+def test_a_destructive_fine_tune_keeps_its_start_and_stops(tmp_path, tiny_config, small_photos, capsys):
+    first = train(tiny_config.replace("train", steps=8), small_photos, tmp_path / "first", progress=False)
+    wreck = tiny_config.replace("train", steps=40, checkpoint_every=2, init_generator=str(first.generator),
+                                stop_drop=0.5)  # fmt: skip
+    from gancore.config import config_from_dict, config_to_dict
+
+    data = config_to_dict(wreck)
+    data["trainer"]["g_learn_rate"] = 0.5  # a rate that wrecks G
+    result = train(config_from_dict(data), small_photos, tmp_path / "wreck", progress=False)
+    report = json.loads((tmp_path / "wreck" / "report.json").read_text())
+    assert report["kept"] == "start" and report["best_step"] == 0
+    assert "did not beat the start model" in report["verdict"] and report["verdict"].endswith("kept it")
+    assert result.step < 40, "stopped early"
+    assert "at two checks in a row" in capsys.readouterr().out
+    start, kept = _weights(first.generator), _weights(tmp_path / "wreck" / "generator.safetensors")
+    assert all((start[k] == kept[k]).all() for k in start), "generator.safetensors holds the start's weights"
+
+
+def test_without_held_out_photos_the_last_model_is_kept_unchecked(tmp_path, tiny_config, small_photos):
+    run = tmp_path / "run"
+    train(tiny_config, small_photos, run, progress=False, split=no_split(small_photos))
+    assert not (run / "report.json").exists() and not (run / "generator-last.safetensors").exists()
+    assert _meta_step(run / "generator.safetensors") == 4
+    assert all("val/psnr" not in line for line in (run / "metrics.jsonl").read_text().splitlines())

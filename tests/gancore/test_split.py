@@ -1,0 +1,73 @@
+"""The validation split: deterministic, near-duplicates on one side, honest about small folders."""
+
+from __future__ import annotations
+
+import shutil
+
+from PIL import Image
+
+from gancore.data.split import FEW, given_split, no_split, split_folder
+from tests.helpers import ROOT
+
+PHOTOS = sorted((ROOT / "assets" / "photos").glob("*.jpg"))
+
+
+def _folder(tmp_path, n: int, size: int = 96):
+    root = tmp_path / "photos"
+    root.mkdir()
+    for src in PHOTOS[:n]:
+        with Image.open(src) as im:
+            im = im.convert("RGB")
+            im.thumbnail((size, size))
+            im.save(root / f"{src.stem}.jpg")
+    return root
+
+
+def test_the_same_folder_always_splits_the_same_way_and_nothing_is_on_both_sides(tmp_path):
+    root = _folder(tmp_path, 30)
+    a, b = split_folder(root), split_folder(root)
+    assert a.val == b.val and a.train == b.train
+    assert 3 <= len(a.val) <= 6, "about 15 %"
+    assert not set(a.val) & set(a.train) and len(a.val) + len(a.train) == 30
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)  # another place, the same names: the same photos held out
+    assert [p.name for p in split_folder(copy).val] == [p.name for p in a.val]
+    assert split_folder(root, seed=1).val != a.val, "the seed picks another share"
+
+
+def test_near_duplicates_stay_on_one_side(tmp_path):
+    root = _folder(tmp_path, 20)
+    held = split_folder(root).val[0]
+    with Image.open(held) as im:  # the same picture again, smaller, and recompressed: a burst's twin
+        im.resize((im.width * 2 // 3, im.height * 2 // 3)).save(root / "zz-twin.jpg", quality=70)
+    s = split_folder(root)
+    names = {p.name for p in s.val}
+    assert held.name in names and "zz-twin.jpg" in names, "the twin is held out with its original"
+    trained = split_folder(root)  # and a twin of a training photo trains with it
+    first = trained.train[0]
+    with Image.open(first) as im:
+        im.resize((im.width * 3 // 4, im.height * 3 // 4)).save(root / "aa-twin.jpg", quality=80)
+    again = split_folder(root)
+    assert (first in again.train) == (root / "aa-twin.jpg" in again.train)
+
+
+def test_small_folders_say_how_small(tmp_path):
+    few = _folder(tmp_path, FEW - 1)
+    s = split_folder(few)
+    assert s.val == [] and len(s.train) == FEW - 1
+    assert f"only {FEW - 1} photos" in s.note and "--val DIR" in s.note
+    (tmp_path / "more").mkdir()
+    eleven = _folder(tmp_path / "more", 11)
+    s = split_folder(eleven)
+    assert len(s.val) == 2 and "rough guide" in s.note
+
+
+def test_val_dir_and_none(tmp_path):
+    root = _folder(tmp_path, 8)
+    other = tmp_path / "other"
+    other.mkdir()
+    Image.open(PHOTOS[-1]).convert("RGB").resize((64, 48)).save(other / "x.png")
+    g = given_split(root, other)
+    assert len(g.train) == 8 and [p.name for p in g.val] == ["x.png"]
+    n = no_split(root)
+    assert len(n.train) == 8 and n.val == [] and "none" in n.note
