@@ -260,8 +260,11 @@ def process_folder(
         raise UserError(f"input folder not found: {in_dir}")
     if out_dir.resolve() == in_dir.resolve():
         raise UserError("OUT must differ from IN: inputs are never overwritten")
-    out_res = out_dir.resolve()
-    files = [p for p in list_images(in_dir) if out_res not in p.resolve().parents]
+    out_res, in_res = out_dir.resolve(), in_dir.resolve()
+    files = list_images(in_dir)
+    if in_res in out_res.parents:  # OUT inside IN: its outputs are not inputs (a rerun skips them)
+        files = [p for p in files if out_res not in p.resolve().parents]
+    refuse_overwrites(files, in_dir, out_dir)
     proc = as_processor(process)
     report = BatchReport()
     for link in broken_links(in_dir) if shard[0] == 0 else []:  # named once, by the first process
@@ -282,6 +285,17 @@ def process_folder(
     if not files and shard[0] == 0:
         print(f"warning: no images under {in_dir}", file=sys.stderr)
     return report
+
+
+def refuse_overwrites(files: list[Path], in_dir: Path, out_dir: Path) -> None:
+    """A UserError before anything runs when an output would land on an input (OUT above IN, with an
+    input at IN/<a path that also names OUT/...>): inputs are never overwritten."""
+    inputs = {p.resolve() for p in files}
+    for src, dst in output_paths(files, in_dir, out_dir).items():
+        if dst.resolve() in inputs:
+            raise UserError(
+                f"the output of {src} would overwrite the input {dst}; choose an OUT outside {in_dir}'s tree"
+            )
 
 
 def merge_reports(reports: list[BatchReport]) -> BatchReport:

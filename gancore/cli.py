@@ -63,6 +63,8 @@ class App:
     title: str = ""  # its tab on the suite's demo page ("Colorize", ...); default: the name
     make_export: Callable[..., Any] | None = None  # (task, G, cfg, rgb) -> gancore.export.Exportable
     example: Path | None = None  # a real photo for export's check
+    model_for: Callable[[argparse.Namespace], Path | None] | None = None  # `run`'s model when --model is not
+    # given, from its other options (the upscaler: the shipped model of the --scale asked); None: the default
 
 
 def _parser(app: App) -> argparse.ArgumentParser:
@@ -114,7 +116,7 @@ def _parser(app: App) -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="process every image of a folder")
     run.add_argument("input", type=Path, metavar="IN_DIR", help="folder of images to process (recursive; only read)")
     run.add_argument("output", type=Path, metavar="OUT_DIR", help="where the PNG outputs go, mirroring IN_DIR's tree")
-    run.add_argument("--model", type=Path, default=app.default_model, help=MODEL_HELP.format(app.default_model))
+    run.add_argument("--model", type=Path, help=MODEL_HELP.format(app.default_model))
     run.add_argument("--device", default="cpu", help="cpu or cuda (default cpu)")
     run.add_argument(
         "--precision",
@@ -326,6 +328,8 @@ def _run(app: App, a: argparse.Namespace) -> int:
     rank, world = int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1 and str(a.device).startswith("cuda"):  # under torchrun: one GPU per process
         a.device = f"cuda:{os.environ.get('LOCAL_RANK', '0')}"
+    if a.model is None:  # the app may pick by the other options (the shipped model of the asked factor)
+        a.model = (app.model_for(a) if app.model_for else None) or app.default_model
     task, gen, cfg = load_generator(_model(app, a.model), a.device, task=app.name)
     process = app.make_processor(task, gen, cfg, a)
     pipeline = Pipeline.with_threads(readers, writers)

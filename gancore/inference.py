@@ -49,6 +49,10 @@ def load_generator(path: str | Path, device: torch.device | str = "cpu", task: s
         raise UserError(f"{path}: stores {stored:,} generator values (limit {MAX_PARAMETERS:,})")
     task_, gen = build_generator(cfg)
     state = {k[len("generator.") :]: v for k, v in tensors.items() if k.startswith("generator.")}
+    for key, value in state.items():  # a diverged or damaged model would write black pictures in silence
+        if value.is_floating_point() and not torch.isfinite(value).all():
+            raise UserError(f"{path}: its weights hold NaN or infinite values ({key}); the model is broken "
+                            "(a run that diverged?): use another checkpoint")  # fmt: skip
     try:
         gen.load_state_dict(state)
     except RuntimeError as err:

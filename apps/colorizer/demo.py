@@ -74,12 +74,17 @@ SHOWN_GRAY = "The photo as the model sees it, gray. Paint colour strokes where y
 
 def as_gray(editor: dict | None):
     """The upload handler: the editor's photo replaced by its gray version (the lightness the model
-    sees), and the note that says so."""
+    sees), and the note that says so. Strokes already in the editor (an example's) are kept."""
     background = (editor or {}).get("background")
     if background is None:
         return gr.skip(), gr.skip()
     gray = Image.fromarray(gray_baseline(np.asarray(to_rgb(_pil(background)))))
-    return {"background": gray, "layers": [], "composite": gray}, SHOWN_GRAY
+    layers = [layer for layer in (editor or {}).get("layers") or [] if layer is not None]
+    composite = gray.convert("RGBA")
+    for layer in layers:
+        img = _pil(layer).convert("RGBA")
+        composite = Image.alpha_composite(composite, img if img.size == gray.size else img.resize(gray.size))
+    return {"background": gray, "layers": layers, "composite": composite}, SHOWN_GRAY
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:

@@ -6,8 +6,6 @@ is loaded; importing the package loads nothing heavy.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 
 def upscale(image, scale: int | None = None, model=None, device: str = "cpu"):
     """Upscale one picture, as ``run`` does (tile by tile, any size; alpha, gray and 16-bit kept):
@@ -20,11 +18,9 @@ def upscale(image, scale: int | None = None, model=None, device: str = "cpu"):
     """
     from ..inputs import generator, picture
     from .infer import Upscaler
+    from .models import for_scale
 
-    default = _DEFAULT_MODEL
-    if model is None and scale is not None and (_DEFAULT_MODEL.parent / f"superres-x{scale}.safetensors").is_file():
-        default = _DEFAULT_MODEL.parent / f"superres-x{scale}.safetensors"  # the shipped model of that factor
-    task, gen, cfg = generator(model, default, "superres", device)
+    task, gen, cfg = generator(model, for_scale(scale), "superres", device)  # the shipped model of that factor
     key = (id(gen), device)
     if key not in _UPSCALERS:
         _UPSCALERS[key] = Upscaler(task, gen, cfg, device)
@@ -32,4 +28,3 @@ def upscale(image, scale: int | None = None, model=None, device: str = "cpu"):
 
 
 _UPSCALERS: dict = {}
-_DEFAULT_MODEL = Path(__file__).resolve().parents[2] / "assets" / "models" / "superres-x4.safetensors"

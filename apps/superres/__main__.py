@@ -22,6 +22,7 @@ APP = App(
     make_export=lazy("apps.superres.export:make_export"),
     example=ROOT / "assets" / "eval" / "gcompris-erase-toucan.jpg",
     add_eval_arguments=lazy("apps.superres.options:add_eval_arguments"),
+    model_for=lazy("apps.superres.models:for_scale_option"),
 )
 
 if __name__ == "__main__":

@@ -131,7 +131,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
 
         with gr.Row(visible=False):
             api_in = guarded(gr.Image(label="image", type="pil", image_mode=None), MAX_INPUT_PIXELS)
-            api_scale = gr.Number(label="scale", value=top, precision=0)
+            api_scale = gr.Number(label="scale", value=top)  # no rounding: 2.5 is refused, not made x2
             api_out = gr.Image(label="upscaled", type="pil", image_mode=None, format="png")
             api_button = gr.Button("api")
         api_button.click(api_upscale, inputs=[api_in, api_scale], outputs=api_out, api_name="upscale")

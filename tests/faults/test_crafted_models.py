@@ -44,6 +44,12 @@ def cases(tmp_path) -> dict[str, str]:
     pickled.write_bytes(pickle.dumps(Payload()))
     torch_pickle = tmp_path / "model.pt"
     torch.save({"x": Payload()}, torch_pickle)
+    nan, inf = dict(read(SHIPPED / "colorizer.safetensors")[0]), dict(read(SHIPPED / "colorizer.safetensors")[0])
+    key = next(k for k in nan if k.endswith("weight"))
+    nan[key] = nan[key].clone()
+    nan[key].view(-1)[3] = float("nan")
+    inf[key] = inf[key].clone()
+    inf[key].view(-1)[0] = float("inf")
     return {
         "malformed config JSON": _crafted(tmp_path, "malformed", config='{"task": {"type": "colorizer"'),
         "a layer of terabytes": _crafted(tmp_path, "huge-layer", config=huge_layer),
@@ -53,6 +59,8 @@ def cases(tmp_path) -> dict[str, str]:
         "a pickle named .safetensors": str(pickled),
         "a torch pickle": str(torch_pickle),
         "no config": _crafted(tmp_path, "noconfig", config=""),
+        "a NaN weight (wrote black pictures)": _crafted(tmp_path, "nan", tensors=nan),
+        "an infinite weight": _crafted(tmp_path, "inf", tensors=inf),
     }
 
 
@@ -76,6 +84,8 @@ def test_every_crafted_model_is_one_line_error_and_runs_nothing(tmp_path):
         lines = proc.stderr.strip().splitlines()
         assert proc.returncode == 2, (case, proc.stderr)
         assert len(lines) == 1 and lines[0].startswith("error: "), (case, proc.stderr)
+        if "NaN" in case or "infinite" in case:
+            assert "NaN or infinite values" in lines[0], proc.stderr
     assert not (tmp_path / "PWNED").exists()
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 

@@ -187,6 +187,26 @@ def test_out_inside_in_is_excluded(tmp_path, small_photos):
     assert len(first.done) == 6 and len(second.skipped) == 6 and not second.done
 
 
+def test_out_above_in_processes_every_input_and_never_overwrites_one(tmp_path, small_photos):
+    """``run photos .``: OUT holds IN; every input is processed into OUT's mirror of the tree (it wrote
+    nothing and said "no images" before), unless an output would land on an input: then nothing runs."""
+    src = tmp_path / "photos"
+    shutil.copytree(small_photos, src)
+    before = tree_digest(src)
+    report = process_folder(src, tmp_path, Invert(), progress=False)
+    assert report.ok and len(report.done) == 6
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in report.done) == sorted(
+        p.relative_to(src).with_suffix(".png").as_posix() for p in src.rglob("*") if p.is_file()
+    )
+    assert tree_digest(src) == before
+    clash = tmp_path / "b"  # IN = b/photos holding photos/a.png, OUT = b: its output b/photos/a.png is an input
+    (clash / "photos" / "photos").mkdir(parents=True)
+    Image.new("RGB", (8, 8)).save(clash / "photos" / "a.png")
+    Image.new("RGB", (8, 8)).save(clash / "photos" / "photos" / "a.png")
+    with pytest.raises(UserError, match=r"would overwrite the input .*photos/a\.png"):
+        process_folder(clash / "photos", clash, Invert(), progress=False)
+
+
 def test_precision():
     assert resolve_precision("cpu") == "fp32" and resolve_precision("cpu", "bf16") == "bf16"
     with pytest.raises(UserError, match="valid: auto, bf16, fp32"):

@@ -87,6 +87,29 @@ def test_run_scale_above_the_model_is_one_line(tmp_path, capsys, model, small_ph
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.png"))
 
 
+def test_run_and_the_python_api_pick_the_same_shipped_model_for_a_factor(tmp_path, capsys):
+    """``run --scale 2`` without ``--model`` and ``upscale(image, scale=2)``: the shipped x2 model, both
+    (run used the x4 model and resampled: another picture)."""
+    from apps.superres import upscale
+    from apps.superres.models import for_scale
+
+    src = tmp_path / "in"
+    src.mkdir()
+    with Image.open(ROOT / "assets" / "eval" / "lxqt-fog.jpg") as im:
+        im.convert("RGB").resize((48, 36)).save(src / "fog.png")
+    status, _, err = in_process(capsys, "run", src, tmp_path / "out", "--scale", 2, "--no-progress")
+    assert status == 0, err
+    ran = np.asarray(Image.open(tmp_path / "out" / "fog.png"))
+    api = np.asarray(upscale(src / "fog.png", scale=2))
+    assert ran.shape == (72, 96, 3) and np.array_equal(ran, api)
+    assert for_scale(2).name == "superres-x2.safetensors" and for_scale(3).name == "superres-x4.safetensors"
+    status, _, err = in_process(
+        capsys, "run", src, tmp_path / "x4", "--scale", 2, "--model", "superres-x4", "--no-progress"
+    )
+    assert status == 0, err
+    assert not np.array_equal(np.asarray(Image.open(tmp_path / "x4" / "fog.png")), ran), "x4 resampled differs"
+
+
 def test_eval_prints_table_and_writes_json(tmp_path, capsys, model, small_photos):
     report = tmp_path / "eval" / "x2.json"
     status, out, err = in_process(capsys, "eval", small_photos, "--model", model, "--json", report, "--peers", "none")

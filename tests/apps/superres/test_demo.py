@@ -51,3 +51,34 @@ def test_the_page_offers_every_upscaler_beside_the_model(tmp_path, model_file):
     (tmp_path / "superres-notes.safetensors").write_bytes(b"not a model")
     found = shipped_models(tmp_path / "superres-x2.safetensors")
     assert list(found) == ["superres-x2 (x2, PSNR: faithful)", "superres-x2-gan (x2, GAN: sharper texture)"]
+
+
+def test_a_fractional_scale_is_refused_not_rounded(model_file, small_photos):
+    """``/upscale`` with scale 2.5 answered x2 in silence (the number was rounded before the handler)."""
+    from apps.superres.demo import make_demo
+
+    page = make_demo(model_file)
+    fn = next(f for f in page.fns.values() if f.api_name == "upscale")
+    photo = Image.open(next(small_photos.glob("*.jpg")))
+    value = fn.inputs[1].preprocess(2.5)
+    with pytest.raises(gr.Error, match=r"scale must be an integer from 2 to 2, got 2\.5"):
+        fn.fn(photo, value)
+    assert fn.fn(photo, fn.inputs[1].preprocess(2)).size == (2 * photo.width, 2 * photo.height)
+
+
+def test_the_users_runs_are_offered_after_the_shipped_models(tmp_path, model_file, monkeypatch):
+    import shutil
+
+    from apps.superres.demo import shipped_models
+
+    shutil.copy(model_file, tmp_path / "superres-x2.safetensors")
+    for name in ("superres-20261201-100000", "superres-20261206-120000", "colorizer-20261206-120000"):
+        (tmp_path / "runs" / name).mkdir(parents=True)
+        shutil.copy(model_file, tmp_path / "runs" / name / "generator.safetensors")
+    monkeypatch.chdir(tmp_path)
+    found = list(shipped_models(tmp_path / "superres-x2.safetensors"))
+    assert found == [
+        "superres-x2 (x2, PSNR: faithful)",
+        "superres-20261206-120000 (x2, your run)",
+        "superres-20261201-100000 (x2, your run)",
+    ]
