@@ -30,13 +30,11 @@ class Layers:
 
 
 def _wide_gray(img: Image.Image) -> np.ndarray:
-    """A 16/32-bit or float single-channel image as uint16 ``(H, W)``; 8-bit-range data is scaled up."""
-    arr = np.asarray(img, dtype=np.float64)
-    if img.mode == "F" and arr.size and arr.max() <= 1.0:
-        arr = arr * 65535.0
-    elif arr.size and arr.max() <= 255.0 and img.mode == "I":
-        arr = arr * 257.0  # 8-bit values stored in an int image
-    return np.clip(arr + 0.5, 0, 65535).astype(np.uint16)
+    """A 16/32-bit or float single-channel image as uint16 ``(H, W)``, by its mode's range (the one reading
+    of every app: ``gancore.data.images.wide_gray``)."""
+    from gancore.data.images import wide_gray
+
+    return (wide_gray(img) * 65535.0 + 0.5).astype(np.uint16)
 
 
 def split(img: Image.Image) -> Layers:

@@ -38,10 +38,11 @@ def list_images(root: str | Path) -> list[Path]:
 
 def companion_image(folder: str | Path, rel: str | Path) -> Path | None:
     """The file under ``folder`` that goes with the input at ``rel`` (relative to the input folder):
-    the same sub-folders and stem, any image extension (an inpainter's mask, a colorizer's hints);
-    else the input's whole name with an image extension added (``a.jpg`` -> ``a.jpg.png``)."""
+    first the input's whole name with an image extension added (``a.jpg`` -> ``a.jpg.png``: it names this
+    input alone, so it wins when ``a.jpg`` and ``a.png`` lie side by side); else the same sub-folders
+    and stem, any image extension (an inpainter's mask, a colorizer's hints)."""
     base = Path(folder) / rel
-    for make in (base.with_suffix, lambda suffix: base.with_name(base.name + suffix)):
+    for make in (lambda suffix: base.with_name(base.name + suffix), base.with_suffix):
         for ext in EXTENSIONS:
             for suffix in (ext, ext.upper()):
                 cand = make(suffix)
@@ -74,12 +75,22 @@ def iter_rgb(files: list[Path], failed: list[str]) -> Iterator[tuple[Path, np.nd
         yield path, rgb
 
 
+# Single-channel modes wider than 8 bits and the value of their full white: read from the mode, never
+# guessed from the pixels (a dark 16-bit photo is not an 8-bit one). ``I`` is how Pillow opens many
+# 16-bit PNGs and TIFFs: 0..65535 (more is clipped); ``F`` (float TIFFs) is 0..1.
+WIDE_MODES = {"I;16": 65535.0, "I;16L": 65535.0, "I;16B": 65535.0, "I;16N": 65535.0, "I": 65535.0, "F": 1.0}
+
+
+def wide_gray(img: Image.Image) -> np.ndarray:
+    """A ``WIDE_MODES`` image as float64 ``(H, W)`` in [0, 1], scaled by its mode's white (NaN counts as 0)."""
+    arr = np.asarray(img, dtype=np.float64) / WIDE_MODES[img.mode]
+    return np.clip(np.nan_to_num(arr, nan=0.0), 0.0, 1.0)
+
+
 def to_rgb(img: Image.Image) -> Image.Image:
-    """Any PIL mode to 8-bit RGB; transparency is composited over white."""
-    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
-        arr = np.asarray(img, dtype=np.float64)
-        top = 65535.0 if arr.max() > 255 else 255.0
-        img = Image.fromarray(np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8), "L")
+    """Any PIL mode to 8-bit RGB; transparency is composited over white; wide gray by its mode's range."""
+    if img.mode in WIDE_MODES:
+        img = Image.fromarray((wide_gray(img) * 255.0 + 0.5).astype(np.uint8), "L")
     if img.mode == "P":
         img = img.convert("RGBA")
     if img.mode in ("LA", "RGBA", "PA"):

@@ -7,7 +7,7 @@ import pytest
 import torch
 from PIL import Image
 
-from gancore.data import BadImage, PhotoFolder, list_images, read_rgb
+from gancore.data import BadImage, PhotoFolder, list_images, read_rgb, to_rgb
 from gancore.errors import UserError
 
 
@@ -172,3 +172,63 @@ def test_a_crop_resamples_only_its_box_yet_equals_resizing_the_whole_image(small
         if rng.random() < 0.5:
             ref = ref[:, ::-1]
         assert np.abs(got - ref.transpose(2, 0, 1).astype(int)).max() <= 1
+
+
+def test_a_companion_named_after_the_whole_input_name_wins(tmp_path):
+    """``a.jpg`` and ``a.png`` side by side, masks ``a.png`` and ``a.jpg.png``: each input gets its own
+    (``a.jpg`` was given ``a.png``'s)."""
+    from pathlib import Path
+
+    from gancore.data import companion_image
+
+    for name in ("a.png", "a.jpg.png"):
+        Image.new("L", (4, 4)).save(tmp_path / name)
+    assert companion_image(tmp_path, Path("a.jpg")) == tmp_path / "a.jpg.png"
+    assert companion_image(tmp_path, Path("a.png")) == tmp_path / "a.png"
+
+
+@pytest.mark.parametrize(
+    ("mode", "value", "expect"),
+    [
+        ("1", 1, (255, 255, 255)),
+        ("L", 100, (100, 100, 100)),
+        ("LA", (100, 255), (100, 100, 100)),
+        ("LA", (100, 0), (255, 255, 255)),  # transparent: over white
+        ("RGB", (10, 20, 30), (10, 20, 30)),
+        ("RGBA", (10, 20, 30, 255), (10, 20, 30)),
+        ("CMYK", (0, 255, 255, 0), (255, 0, 0)),
+        ("I;16", 100, (0, 0, 0)),  # a dark 16-bit picture stays dark (it came out 257 times brighter)
+        ("I;16", 32896, (128, 128, 128)),
+        ("I", 65535, (255, 255, 255)),
+        ("I", 100, (0, 0, 0)),
+        ("F", 0.5, (128, 128, 128)),  # a float picture in [0, 1] (it came out black)
+        ("F", 1.0, (255, 255, 255)),
+        ("LAB", (255, 128, 128), (254, 255, 254)),  # Pillow's own LAB -> sRGB: white within a level
+        ("YCbCr", (128, 128, 128), (128, 128, 128)),
+    ],
+)
+def test_every_mode_is_read_by_its_own_range(mode, value, expect):
+    assert tuple(int(v) for v in np.asarray(to_rgb(Image.new(mode, (3, 2), value)))[1, 2]) == expect
+
+
+def test_a_palette_with_a_transparent_index_is_white_there():
+    p = Image.new("P", (2, 2), 1)
+    p.putpalette([0, 0, 0, 255, 0, 0] + [0] * 762)
+    p.info["transparency"] = 1
+    assert (np.asarray(to_rgb(p)) == 255).all()
+
+
+def test_dark_16_bit_and_float_files_read_alike_in_every_app(tmp_path):
+    """The same files through the reading of the colorizer and inpainter (to_rgb) and of the upscaler
+    (modes.split, which keeps 16 bits): one value, by the mode."""
+    from apps.superres.modes import split
+
+    ramp16 = np.arange(64, dtype=np.uint16).reshape(8, 8) * 3  # all at most 255: dark, not 8-bit
+    Image.fromarray(ramp16).save(tmp_path / "dark.png")
+    ramp_f = np.linspace(0, 1, 64, dtype=np.float32).reshape(8, 8)
+    Image.fromarray(ramp_f, "F").save(tmp_path / "float.tiff")
+    for name, unit in (("dark.png", ramp16 / 65535.0), ("float.tiff", ramp_f.astype(np.float64))):
+        rgb = read_rgb(tmp_path / name)
+        assert np.abs(rgb[..., 0].astype(float) - unit * 255).max() <= 0.5 + 1e-9, name
+        sixteen = split(Image.open(tmp_path / name)).colour[..., 0]
+        assert sixteen.dtype == np.uint16 and np.abs(sixteen / 65535.0 - unit).max() <= 1 / 65535, name
