@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import threading
 import time
@@ -128,6 +129,45 @@ def save_atomic(image: Image.Image, path: Path) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+STALE = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-\d+(\.[^.]+)?$")  # save_atomic's temporary names
+
+
+def remove_stale_outputs(out_dir: Path) -> list[Path]:
+    """Delete the temporaries a killed ``run`` left under ``out_dir`` (``save_atomic``'s names, whose
+    process is gone); a live process's are left alone."""
+    stale = []
+    for path in out_dir.rglob(".*.tmp-*") if out_dir.is_dir() else []:
+        m = STALE.match(path.name)
+        if m is None or not path.is_file() or _alive(int(m["pid"])):
+            continue
+        path.unlink(missing_ok=True)
+        stale.append(path)
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def check_output_folder(out_dir: Path) -> None:
+    """Before any model runs: OUT must be a folder this process can write (or be creatable)."""
+    probe = out_dir
+    while not probe.exists():
+        probe = probe.parent
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserError(f"OUT is not a folder: {out_dir}")
+    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
+        raise UserError(f"cannot write to {probe}: OUT must be a folder you can write")
 
 
 def resolve_precision(device: str, precision: str = "auto") -> str:
@@ -265,6 +305,10 @@ def process_folder(
     if in_res in out_res.parents:  # OUT inside IN: its outputs are not inputs (a rerun skips them)
         files = [p for p in files if out_res not in p.resolve().parents]
     refuse_overwrites(files, in_dir, out_dir)
+    check_output_folder(out_dir)
+    if shard[0] == 0:
+        for path in remove_stale_outputs(out_dir):
+            print(f"removed {path}, left by an interrupted run", file=sys.stderr)
     proc = as_processor(process)
     report = BatchReport()
     for link in broken_links(in_dir) if shard[0] == 0 else []:  # named once, by the first process
@@ -285,6 +329,14 @@ def process_folder(
     if not files and shard[0] == 0:
         print(f"warning: no images under {in_dir}", file=sys.stderr)
     return report
+
+
+def out_of_memory(err: BaseException) -> bool:
+    """Whether ``err`` is the allocator's "no memory left" (Python's, torch's CPU or CUDA one)."""
+    if isinstance(err, MemoryError):
+        return True
+    text = str(err).lower()
+    return any(s in text for s in ("out of memory", "can't allocate memory", "not enough memory", "failed to allocate"))
 
 
 def refuse_overwrites(files: list[Path], in_dir: Path, out_dir: Path) -> None:
@@ -349,6 +401,13 @@ def _run_pipeline(proc: Processor, todo: list[tuple[Path, Path]], p: Pipeline, r
                 image = proc(item)  # the model, in this thread
             except BadImage as err:
                 _fail(report, src, str(err).split(": ", 1)[-1], str(err))  # BadImage names the file
+                yield
+                continue
+            except (MemoryError, RuntimeError) as err:  # one picture too big for this machine: the rest go on
+                if not out_of_memory(err):
+                    raise
+                why = f"out of memory ({' '.join(str(err).split())[:160] or type(err).__name__})"
+                _fail(report, src, why, f"{src}: {why}")
                 yield
                 continue
             del item  # the decoded input is no longer needed while the output is written

@@ -211,6 +211,10 @@ def _train(app: App, a: argparse.Namespace) -> int:
             raise UserError("--resume holds out the photos the run started with; drop --val")
         run_dir = a.out or _newest_run(app)
         cfg = _resume_config(run_dir)
+        for flag, have, asked in (("--size", cfg.data.size, a.size), ("--batch", cfg.data.batch, a.batch)):
+            if asked is not None and asked != have:  # another crop or batch breaks the exact resume
+                raise UserError(f"--resume continues the run as it was ({flag} {have}); drop {flag} {asked}, "
+                                "or start a new run (--init-generator RUN starts from its model)")  # fmt: skip
     else:
         split = _split(a)
         run_dir = a.out or default_run_dir(app.name)
@@ -328,6 +332,9 @@ def _run(app: App, a: argparse.Namespace) -> int:
     rank, world = int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1 and str(a.device).startswith("cuda"):  # under torchrun: one GPU per process
         a.device = f"cuda:{os.environ.get('LOCAL_RANK', '0')}"
+    from .batch import check_output_folder
+
+    check_output_folder(a.output)  # before the model loads, not after it ran on every file
     if a.model is None:  # the app may pick by the other options (the shipped model of the asked factor)
         a.model = (app.model_for(a) if app.model_for else None) or app.default_model
     task, gen, cfg = load_generator(_model(app, a.model), a.device, task=app.name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import threading
@@ -226,3 +227,40 @@ def test_run_threads_grow_with_the_cores_on_cuda_only(device, cores, readers, wr
     p = Pipeline.for_device(device, cores=cores)
     assert (p.readers, p.writers) == (readers, writers)
     assert p.prefetch == 2 * p.readers or device == "cpu"  # inputs in memory stay bounded by the readers
+
+
+def test_a_killed_runs_temporaries_are_removed_and_named(tmp_path, small_photos, capsys):
+    out = tmp_path / "out"
+    (out / "nested").mkdir(parents=True)
+    dead = out / "nested" / ".x.png.tmp-999999-123.png"  # no process 999999: left by a kill
+    dead.write_bytes(b"half a png")
+    live = out / f".y.png.tmp-{os.getpid()}-5.png"  # this process's own: not touched
+    live.write_bytes(b"in progress")
+    report = process_folder(small_photos, out, Invert(), progress=False)
+    assert report.ok and not dead.exists() and live.exists()
+    assert f"removed {dead}, left by an interrupted run" in capsys.readouterr().err
+
+
+def test_an_out_that_is_a_file_is_refused_before_anything_runs(tmp_path, small_photos):
+    out = tmp_path / "out.png"
+    out.write_bytes(b"x")
+    with pytest.raises(UserError, match="OUT is not a folder"):
+        process_folder(small_photos, out, lambda p: 1 / 0, progress=False)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [MemoryError(), RuntimeError("[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate memory")],
+)
+def test_a_picture_too_big_for_memory_fails_alone_and_the_batch_goes_on(tmp_path, small_photos, capsys, error):
+    first = sorted(small_photos.rglob("*.jpg"))[0]
+
+    class Hungry(Invert):
+        def __call__(self, rgb):
+            if rgb.shape == read_rgb(first).shape and (rgb == read_rgb(first)).all():
+                raise error
+            return super().__call__(rgb)
+
+    report = process_folder(small_photos, tmp_path / "out", Hungry(), progress=False)
+    assert [p.name for p, _ in report.failed] == [first.name] and len(report.done) == 5
+    assert f"{first}: out of memory" in capsys.readouterr().err

@@ -62,6 +62,8 @@ def test_val_none_and_val_dir(tmp_path, tiny, small_photos):
     assert sorted(report["validation"]) == sorted(str(p.resolve()) for p in other.iterdir())
     r = cli("train", small_photos, "--resume", "--out", tmp_path / "b", "--val", "none", "--steps", 4)
     assert r.returncode == 2 and r.stderr.strip().startswith("error: --resume holds out the photos")
+    r = cli("train", small_photos, "--resume", "--out", tmp_path / "b", "--size", 64, "--steps", 4)
+    assert r.returncode == 2 and "--resume continues the run as it was (--size 32); drop --size 64" in r.stderr
     r = cli("train", small_photos, "--config", tiny, "--val", tmp_path / "nope", "--out", tmp_path / "c")
     assert r.returncode == 2 and "--val: not a folder" in r.stderr
 
