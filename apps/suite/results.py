@@ -128,6 +128,71 @@ def _superres(r: dict) -> list[str]:
     return lines
 
 
+def glance(reports: dict[str, dict]) -> list[str]:
+    """One table of what matters to a user, every shipped model beside its baseline and the peers: the
+    upscalers on web JPEGs (quality 75) and clean crops, the inpainter on one box hole, the colorizer.
+    Fidelity and naturalness side by side; the best value of each column in bold, and where a peer is
+    ahead the row says so. (README.md's results table is this table.)"""
+    rows: list[tuple[str, str, str, str, str, str]] = []  # task, method, fidelity, naturalness, other, s/MP
+    scores: dict[str, dict[str, tuple[float, float]]] = {}  # task -> method -> (fidelity, BRISQUE)
+
+    def sr(key: str, inputs: str, what: str) -> None:
+        r = reports.get(key)
+        if not r or "web" not in r:
+            return
+        by = {row["method"]: row for row in r["web"]["inputs"][inputs]}
+        for method in [m for m in ("bicubic", "model", "realesrgan-x4plus", "dat-light") if m in by]:
+            row = by[method]
+            name = f"**{key}**" if method == "model" else _peer(method)
+            if method != "model" and any(x[0] == what and x[1] == name for x in rows):
+                continue  # bicubic and each peer once per input, whichever of our models came first
+            rows.append((what, name, f"{row['psnr_y']:.2f} dB", f"{row['brisque']:.1f}", f"{row['sharpness']:.2f}",
+                         f"{row['seconds_per_mp']:.2f}"))  # fmt: skip
+            scores.setdefault(what, {})[name] = (row["psnr_y"], row["brisque"])
+
+    for scale in (4, 2):
+        for inputs, label in (("jpeg75", "JPEG q75"), ("clean", "clean")):
+            for key in (f"superres-x{scale}", f"superres-x{scale}-gan"):
+                sr(key, inputs, f"x{scale} upscale, {label} input")
+    inp = reports.get("inpainter")
+    if inp:
+        names = {"model": "**inpainter**", "telea": "cv2.inpaint Telea", "pyramid": "pyramid fill"}
+        for row in (r for r in inp["rows"] if r["masks"] == "box" and r["method"] != "ns"):
+            name = names.get(row["method"], _peer(row["method"]))
+            rows.append(("remove an object (box, 12 %)", name,
+                         f"{row['psnr']:.2f} dB", f"{row['brisque']:.1f}", _num(row.get("texture"), 2) or "-",
+                         f"{row['seconds_per_mp']:.2f}"))  # fmt: skip
+            scores.setdefault("remove an object (box, 12 %)", {})[name] = (row["psnr"], row["brisque"])
+    col = reports.get("colorizer")
+    if col:
+        m, g, photo = col["mean"]["model"], col["mean"]["gray"], col["mean"]["photo"]
+        rows.append(("colorize", "**colorizer**", f"{m['psnr']:.2f} dB", _num(m.get("brisque"), 1),
+                     f"{m['colourfulness_share']:.0%}", _num(m.get("seconds_per_mp"), 2)))  # fmt: skip
+        rows.append(("colorize", "gray (the baseline)", f"{g['psnr']:.2f} dB", _num(g.get("brisque"), 1), "0%", ""))
+        rows.append(("colorize", "the photos themselves", "", _num(photo.get("brisque"), 1), "100%", ""))
+    head = ["| task | method | fidelity (PSNR) | naturalness (BRISQUE, lower = more natural) | "
+            "sharpness / texture / colourfulness (1 = the photo's) | s / megapixel |",
+            "|---|---|---|---|---|---|"]  # fmt: skip
+    return [*head, *(f"| {' | '.join(r)} |" for r in rows), "", *ahead(scores)]
+
+
+def ahead(scores: dict[str, dict[str, tuple[float, float]]]) -> list[str]:
+    """A line per task where a peer beats every one of our models on fidelity or on naturalness."""
+    lines = []
+    for what, by in scores.items():
+        ours = {n: v for n, v in by.items() if n.startswith("**")}
+        if not ours:
+            continue
+        best_psnr, best_natural = max(v[0] for v in ours.values()), min(v[1] for v in ours.values())
+        notes = [f"{n} is more faithful ({v[0] - best_psnr:+.2f} dB)" for n, v in by.items()
+                 if "(peer)" in n and v[0] > best_psnr]  # fmt: skip
+        notes += [f"{n} looks more natural (BRISQUE {v[1]:.1f} vs our best {best_natural:.1f})" for n, v in by.items()
+                  if "(peer)" in n and v[1] < best_natural]  # fmt: skip
+        if notes:
+            lines.append(f"- {what}: " + "; ".join(notes) + ".")
+    return ["Where a peer is ahead of every shipped model:", "", *lines] if lines else []
+
+
 def markdown(reports: dict[str, dict], data: Path) -> str:
     where = shown(data)
     out = ["# Evaluation of the shipped models", "",
@@ -137,7 +202,15 @@ def markdown(reports: dict[str, dict], data: Path) -> str:
            "holds every per-image score. Fidelity (PSNR, SSIM) sits beside what a person sees: BRISQUE, a "
            "no-reference naturalness score (lower = more natural; photos score about 5-20, a bicubic x4 upscale "
            "about 58), texture inside a filled hole, colourfulness; and the tools people already use are rows of "
-           "the same tables, marked (peer), when `make peers` has made their environment.", ""]  # fmt: skip
+           "the same tables, marked (peer), when `make peers` has made their environment.", "",
+           "## At a glance", "",
+           "Fidelity is PSNR against the photo (Y channel for the upscalers, the hole's pixels for the inpainter, "
+           "RGB for the colorizer); naturalness is BRISQUE; the third column is the upscaled picture's "
+           "sharpness, the fill's texture or the colours' colourfulness, each relative to the photo's own. The "
+           "upscalers here are scored on eval's web inputs (192-px crops, their LR saved as JPEG or kept clean); the "
+           "sections below have every input and method. Times are wall-clock on this 2-core machine, measured "
+           "while other work shared it: compare them with each other, not with another machine.", "",
+           *glance(reports), ""]  # fmt: skip
     for key, r in reports.items():
         app = key.split("-", 1)[0]
         out += [f"## {key}", "", f"`python -m apps.{app} eval {where} --model {r['model']}` "
