@@ -1,12 +1,13 @@
-"""The inpainter's scores while training (``gancore.engine.validation``): PSNR over the hole pixels and the
-texture inside the holes (``apps.measures.texture``), on the run's fixed crops and masks."""
+"""The inpainter's scores while training (``gancore.engine.validation``): PSNR over the hole pixels, the
+texture inside the holes (``apps.measures.texture``) and the crops' naturalness (BRISQUE), on the run's
+fixed crops and masks."""
 
 from __future__ import annotations
 
 import numpy as np
 import torch
 
-MEASURES = {"hole_psnr": "higher"}
+MEASURES = {"hole_psnr": "higher", "texture": "higher", "brisque": "lower"}
 
 
 def _uint8(rgb: torch.Tensor) -> np.ndarray:
@@ -24,4 +25,10 @@ def scores(hole: torch.Tensor, output: torch.Tensor, target: torch.Tensor) -> di
     outs, truths, holes = _uint8(output), _uint8(target), (hole[:, 0] > 0.5).cpu().numpy()
     textures = [texture_ratio(o, t, m) for o, t, m in zip(outs, truths, holes)]
     textures = [v for v in textures if np.isfinite(v)]
-    return {"hole_psnr": float(psnr), "texture": float(np.mean(textures)) if textures else float("nan")}
+    from apps.measures import mean_brisque
+
+    return {
+        "hole_psnr": float(psnr),
+        "texture": float(np.mean(textures)) if textures else float("nan"),
+        "brisque": mean_brisque(output),
+    }

@@ -59,3 +59,10 @@ def brisque(rgb: np.ndarray) -> float:
         raise ValueError(f"BRISQUE needs at least {MIN_SIDE} x {MIN_SIDE} px. Got {rgb.shape[1]} x {rgb.shape[0]}")
     bgr = np.ascontiguousarray(rgb[..., ::-1])
     return float(_scorer().compute(bgr)[0])
+
+
+def mean_brisque(rgb) -> float:
+    """Mean BRISQUE of a batch of RGB pictures, a torch ``(B, 3, H, W)`` tensor in [-1, 1] (training's
+    checks on held-out crops)."""
+    x = ((rgb.clamp(-1, 1) + 1) * 127.5).round().byte().permute(0, 2, 3, 1).cpu().numpy()
+    return float(np.mean([brisque(np.ascontiguousarray(a)) for a in x])) if len(x) else float("nan")

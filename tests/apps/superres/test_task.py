@@ -83,3 +83,20 @@ def test_default_config_builds():
         gan = build_gan(cfg)
         params = sum(p.numel() for p in gan.generator.parameters())
         assert 250_000 <= params <= 1_000_000, f"{name}: a CPU-trainable generator, got {params:,}"
+
+
+def test_training_checks_score_fidelity_and_naturalness_and_can_select_either():
+    """The held-out checks' measures: Y-PSNR picks the kept model by default; ``train.select: brisque``
+    keeps the most natural-looking step instead (lower is better), and a blurred upscale scores worse."""
+    import torch.nn.functional as F
+
+    from gancore.engine.validation import Rule, rule_for
+
+    task = SuperresTask()
+    assert rule_for(task) == Rule("psnr_y", True) and rule_for(task, "brisque") == Rule("brisque", False)
+    g = torch.Generator().manual_seed(0)
+    truth = (F.avg_pool2d(torch.rand(2, 3, 256, 256, generator=g), 4, 1, 1)[..., :128, :128] * 2 - 1).clamp(-1, 1)
+    blurred = F.avg_pool2d(truth, 5, 1, 2)
+    sharp, soft = task.validation_scores(None, truth, truth), task.validation_scores(None, blurred, truth)
+    assert sharp["psnr_y"] > soft["psnr_y"] and sharp["sharpness"] > soft["sharpness"]
+    assert set(sharp) == {"psnr_y", "sharpness", "brisque"}
