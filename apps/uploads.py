@@ -44,7 +44,8 @@ def check_header(path: str, max_pixels: int) -> None:
     if width * height > max_pixels:
         raise gr.Error(
             f"The picture is {width} x {height} ({width * height / 1e6:.0f} MP); this page takes up to "
-            f"{max_pixels / 1e6:.0f} MP. The `run` command takes any size."
+            f"{max_pixels / 1e6:.0f} MP. The `run` command takes larger ones (up to 89 MP unless "
+            "--max-pixels says more)."
         )
 
 

@@ -130,6 +130,12 @@ def _parser(app: App) -> argparse.ArgumentParser:
     run.add_argument(
         "--writers", type=int, help="threads encoding and saving outputs (default 2; on CUDA 2-8 by cores)"
     )
+    run.add_argument(
+        "--max-pixels",
+        type=int,
+        help="the largest picture read, in pixels (default: Pillow's guard against decompression bombs, "
+        "89,478,485); a bigger picture is named and skipped",
+    )
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     if app.add_run_arguments:
         app.add_run_arguments(run)
@@ -332,8 +338,14 @@ def _run(app: App, a: argparse.Namespace) -> int:
     rank, world = int(os.environ.get("RANK", "0")), int(os.environ.get("WORLD_SIZE", "1"))
     if world > 1 and str(a.device).startswith("cuda"):  # under torchrun: one GPU per process
         a.device = f"cuda:{os.environ.get('LOCAL_RANK', '0')}"
+    from PIL import Image
+
     from .batch import check_output_folder
 
+    if a.max_pixels is not None:
+        if a.max_pixels < 1:
+            raise UserError(f"--max-pixels must be 1 or more, got {a.max_pixels}")
+        Image.MAX_IMAGE_PIXELS = a.max_pixels
     check_output_folder(a.output)  # before the model loads, not after it ran on every file
     if a.model is None:  # the app may pick by the other options (the shipped model of the asked factor)
         a.model = (app.model_for(a) if app.model_for else None) or app.default_model

@@ -23,7 +23,7 @@ from .evaluate import gray_baseline
 from .infer import colorize
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo"
-MAX_PIXELS = 40_000_000  # a page, not a batch job: `run` takes any size (checked from the header)
+MAX_PIXELS = 40_000_000  # a page, not a batch job: `run` takes more (--max-pixels) (checked from the header)
 PALETTE = [  # the brush's preset colours; the colour picker gives any other
     "#3a7bd5",  # sky blue
     "#1f4e79",  # deep water
@@ -94,7 +94,9 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
     def run(photo, hints: np.ndarray | None) -> tuple[np.ndarray, str]:
         rgb = np.asarray(to_rgb(photo))
         if rgb.shape[0] * rgb.shape[1] > MAX_PIXELS:
-            raise gr.Error(f"The photo exceeds {MAX_PIXELS // 1_000_000} MP; use the `run` command.")
+            raise gr.Error(
+                f"The photo exceeds {MAX_PIXELS // 1_000_000} MP; use the `run` command (--max-pixels for above 89 MP)."
+            )
         if hints is None:
             note = "Colorized automatically (no colour strokes)."
         elif not takes_hints:

@@ -20,7 +20,7 @@ from ..uploads import guarded, hidden_endpoint
 from .infer import MAX_SIDE, inpaint
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo" / "inpainter"
-MAX_PIXELS = 40_000_000  # a page, not a batch job: `run` takes any size
+MAX_PIXELS = 40_000_000  # a page, not a batch job: `run` takes more (--max-pixels)
 
 
 def painted_hole(layers: list | None, size: tuple[int, int]) -> np.ndarray:
@@ -57,7 +57,9 @@ def fill(task, gen, editor: dict | None, mask: Image.Image | None, device: str =
         raise gr.Error("Upload a photo first.")
     photo = to_rgb(background if isinstance(background, Image.Image) else Image.fromarray(np.asarray(background)))
     if photo.width * photo.height > MAX_PIXELS:
-        raise gr.Error(f"The photo exceeds {MAX_PIXELS // 1_000_000} MP; use the `run` command.")
+        raise gr.Error(
+            f"The photo exceeds {MAX_PIXELS // 1_000_000} MP; use the `run` command (--max-pixels for above 89 MP)."
+        )
     hole_up, note = uploaded_hole(mask, photo.size)
     hole = painted_hole(editor.get("layers"), photo.size) | hole_up
     if not hole.any():

@@ -11,7 +11,7 @@ from ..uploads import guarded
 from .infer import Upscaler
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo"
-MAX_OUTPUT_PIXELS = 100_000_000  # a page, not a batch job: `run` takes any size
+MAX_OUTPUT_PIXELS = 100_000_000  # a page, not a batch job: `run` takes more (--max-pixels)
 MAX_INPUT_PIXELS = MAX_OUTPUT_PIXELS // 4  # checked from the upload's header, before decoding (x2 fits)
 
 
@@ -70,7 +70,10 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             raise gr.Error("Upload a picture first.")
         scale = int(str(factor).lstrip("x"))
         if image.width * image.height * scale * scale > MAX_OUTPUT_PIXELS:
-            raise gr.Error(f"The output would exceed {MAX_OUTPUT_PIXELS // 1_000_000} MP; use the `run` command.")
+            raise gr.Error(
+                f"The output would exceed {MAX_OUTPUT_PIXELS // 1_000_000} MP; use the `run` command "
+                "(--max-pixels for above 89 MP)."
+            )
         chosen = upscaler(label)
         if scale > chosen.scale:
             raise gr.Error(f"{label} upscales at most x{chosen.scale}; pick another model or a lower factor.")

@@ -116,11 +116,14 @@ def open_image(path: str | Path) -> Image.Image:
             if limit is not None and img.width * img.height > limit:
                 raise BadImage(
                     f"{path}: cannot read image ({img.width}x{img.height} is over the {limit} pixel limit "
-                    f"against decompression bombs)"
+                    f"against decompression bombs; run --max-pixels N raises it)"
                 )
             img.load()  # decode now: a truncated file fails here, not later
             return ImageOps.exif_transpose(img)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
+    except Image.DecompressionBombError:  # Pillow refuses pictures over twice its limit in open() itself
+        raise BadImage(f"{path}: cannot read image (over the {Image.MAX_IMAGE_PIXELS} pixel limit against "
+                       "decompression bombs; run --max-pixels N raises it)") from None  # fmt: skip
+    except (OSError, ValueError, SyntaxError) as err:
         raise BadImage(f"{path}: cannot read image ({err})") from None
 
 

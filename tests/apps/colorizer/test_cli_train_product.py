@@ -103,3 +103,11 @@ def test_where_a_run_starts(tmp_path, tiny, small_photos):
     assert cfg["generator"] == shipped["generator"], "the shipped model's own network"
     report = json.loads((run / "report.json").read_text())
     assert report["start"] == "the shipped model" and "shipped model" in report["verdict"]
+
+
+def test_run_max_pixels_names_the_limit_and_how_to_raise_it(tmp_path, small_photos):
+    r = cli("run", small_photos, tmp_path / "out", "--max-pixels", 1000, "--no-progress")
+    assert r.returncode == 1 and "over the 1000 pixel limit" in r.stderr and "--max-pixels N raises it" in r.stderr
+    assert "Traceback" not in r.stderr and "6 failed" in r.stdout
+    r = cli("run", small_photos, tmp_path / "out", "--max-pixels", 0)
+    assert r.returncode == 2 and r.stderr.strip() == "error: --max-pixels must be 1 or more, got 0"
