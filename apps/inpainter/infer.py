@@ -107,8 +107,19 @@ class Inpainter:
     """
 
     def __init__(
-        self, task, gen, in_dir: Path, masks: Path | None, policy: str | None, device="cpu", max_side=MAX_SIDE
+        self,
+        task,
+        gen,
+        in_dir: Path,
+        masks: Path | None,
+        policy: str | None,
+        device="cpu",
+        max_side=MAX_SIDE,
+        dilate: int = 0,
     ):
+        if not 0 <= dilate <= 256:
+            raise UserError(f"--dilate must be 0 to 256 pixels, got {dilate}")
+        self.dilate = dilate
         if max_side < MULTIPLE:
             raise UserError(f"--max-side must be at least {MULTIPLE}, got {max_side}")
         if masks is not None and not masks.is_dir():
@@ -128,9 +139,9 @@ class Inpainter:
             mask_path = companion_image(self.masks, rel)
             if mask_path is None:
                 raise BadImage(f"{path}: no mask for it in {self.masks} (same name expected)")
-            return rgb, read_mask(mask_path, img.size)
+            return rgb, grow(read_mask(mask_path, img.size), self.dilate)
         seed = zlib.crc32(os.fsencode(rel.as_posix()))  # any file name, UTF-8 or not
-        return rgb, draw_fixed(self.policy, seed, rgb.shape[0], rgb.shape[1]).numpy()
+        return rgb, grow(draw_fixed(self.policy, seed, rgb.shape[0], rgb.shape[1]).numpy(), self.dilate)
 
     def __call__(self, item: tuple[np.ndarray, np.ndarray]) -> Image.Image:
         rgb, hole = item
@@ -139,4 +150,17 @@ class Inpainter:
 
 def make_processor(task, gen, cfg, args: argparse.Namespace) -> Inpainter:
     """For ``run``: the image's mask from ``--masks`` or ``--mask-policy``."""
-    return Inpainter(task, gen, args.input, args.masks, args.mask_policy, args.device, args.max_side)
+    return Inpainter(
+        task, gen, args.input, args.masks, args.mask_policy, args.device, args.max_side, getattr(args, "dilate", 0)
+    )
+
+
+def grow(hole: np.ndarray, px: int) -> np.ndarray:
+    """``hole`` ``(H, W)`` bool grown by ``px`` pixels (a disc): LaMa's users' fix for seams, where a drawn
+    mask stops just short of the object's edge (its shadow, its halo of JPEG noise)."""
+    if px <= 0:
+        return hole
+    import cv2
+
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * px + 1, 2 * px + 1))
+    return cv2.dilate(hole.astype(np.uint8), disc).astype(bool)

@@ -24,6 +24,14 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--max-side", type=int, default=MAX_SIDE, help=f"crops wider than this are downscaled (default {MAX_SIDE})"
     )
+    p.add_argument(
+        "--dilate",
+        type=int,
+        default=0,
+        metavar="PX",
+        help="grow every mask by PX pixels before filling (no seam where a mask stops just short of an object's "
+        "edge; default 0)",
+    )
 
 
 def add_eval_arguments(p: argparse.ArgumentParser) -> None:

@@ -84,6 +84,31 @@ def test_run_with_mask_folder(tmp_path, model, folder):
     assert f"0 written, {len(images) - 1} skipped" in again.stdout
 
 
+def test_dilate_grows_every_mask_and_keeps_every_pixel_beyond(tmp_path, model, folder):
+    """``--dilate 4``: the fill reaches 4 px past the drawn mask (no seam at an object's edge) and not further."""
+    import cv2
+
+    src, masks, images = folder
+    out = tmp_path / "out"
+    r = cli("run", src, out, "--masks", masks, "--model", model, "--dilate", 4, "--no-progress")
+    assert r.returncode == 1 and "Traceback" not in r.stderr  # the image without a mask, as above
+    img = images[0]
+    got = np.asarray(Image.open((out / img.relative_to(src)).with_suffix(".png"))).astype(int)
+    ref = np.asarray(Image.open(img).convert("RGB")).astype(int)
+    h, w = ref.shape[:2]
+    hole = np.zeros((h, w), dtype=np.uint8)
+    hole[h // 4 : h // 2, w // 3 : w // 2] = 1
+    hole[0:3, :] = 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (9, 9))
+    grown = cv2.dilate(hole, disc).astype(bool)
+    changed = (got != ref).any(axis=2)
+    assert not changed[~grown].any(), "every pixel beyond the grown mask is the input's"
+    ring = grown & ~hole.astype(bool)
+    assert changed[ring].mean() > 0.5, "the ring the mask grew by is filled"
+    r = cli("run", src, tmp_path / "o2", "--masks", masks, "--model", model, "--dilate", -1)
+    assert r.returncode == 2 and "--dilate must be 0 to 256 pixels" in r.stderr
+
+
 def test_run_with_a_mask_policy_is_reproducible(tmp_path, model, folder):
     src, _, images = folder
     a, b = tmp_path / "a", tmp_path / "b"
