@@ -349,7 +349,8 @@ def _run(app: App, a: argparse.Namespace) -> int:
     check_output_folder(a.output)  # before the model loads, not after it ran on every file
     if a.model is None:  # the app may pick by the other options (the shipped model of the asked factor)
         a.model = (app.model_for(a) if app.model_for else None) or app.default_model
-    task, gen, cfg = load_generator(_model(app, a.model), a.device, task=app.name)
+    a.model = _model(app, a.model)  # the file, for the processor too (the upscaler's --strength finds its partner)
+    task, gen, cfg = load_generator(a.model, a.device, task=app.name)
     process = app.make_processor(task, gen, cfg, a)
     pipeline = Pipeline.with_threads(readers, writers)
     progress = not a.no_progress and rank == 0

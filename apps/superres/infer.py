@@ -71,8 +71,12 @@ class Upscaler:
         pad: int = PAD,
         tile_batch: int | None = None,
         ensemble: bool = False,
+        strength: float | None = None,
     ) -> Upscaler:
+        """``strength``: between the model's PSNR partner (0) and the model itself (1), ``strength.py``."""
         task, gen, cfg = load_generator(model, device, task="superres")
+        if strength is not None:
+            apply_strength(gen, cfg, Path(model), strength, device)
         return cls(task, gen, cfg, device, tile, pad, tile_batch, ensemble)
 
     @staticmethod
@@ -157,5 +161,15 @@ def make_processor(task, gen, cfg: Config, args: argparse.Namespace) -> FolderUp
     """For ``run``: a ``FolderUpscaler`` with the command line's tiles and factor."""
     if getattr(task, "name", "") != "superres":
         raise UserError(f"the model is a {cfg.task.type} model, not a superres one")
+    if getattr(args, "strength", None) is not None:
+        apply_strength(gen, cfg, Path(args.model), args.strength, args.device)
     up = Upscaler(task, gen, cfg, args.device, **Upscaler.options(args))
     return FolderUpscaler(up, args.scale)
+
+
+def apply_strength(gen, cfg, model: Path, strength: float, device) -> None:
+    """``gen`` (loaded from ``model``) given the weights ``strength`` of the way from its PSNR partner."""
+    from .strength import blend, partner
+
+    _, psnr, _ = load_generator(partner(model, cfg.train.init_generator), device, task="superres")
+    gen.load_state_dict(blend(gen.state_dict(), psnr.state_dict(), strength))

@@ -33,6 +33,13 @@ def add_tile_arguments(p: argparse.ArgumentParser) -> None:
 
 def add_run_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--scale", type=int, help="output factor (default: the model's; lower ones are resampled)")
+    p.add_argument(
+        "--strength",
+        type=float,
+        metavar="S",
+        help="for a GAN model: 0 = its faithful PSNR model, 1 = the GAN model (natural texture), between: both "
+        "networks' weights interpolated (one pass; default: the model as it is)",
+    )
     add_tile_arguments(p)
 
 

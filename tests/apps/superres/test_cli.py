@@ -179,3 +179,30 @@ def test_eval_with_the_self_ensemble_scores_another_model_row_and_says_so(tmp_pa
     untimed = [{k: v for k, v in r["rows"][1].items() if k != "seconds_per_mp"} for r in (ens, plain)]
     assert untimed[0] == untimed[1], "the baselines do not change"
     assert ens["rows"][0]["psnr_y"] != plain["rows"][0]["psnr_y"], "the model's row does"
+
+
+def test_strength_0_and_1_are_the_psnr_and_the_gan_model_exactly(tmp_path, capsys):
+    from apps.superres import upscale
+
+    src = tmp_path / "in"
+    src.mkdir()
+    with Image.open(ROOT / "assets" / "eval" / "gcompris-erase-toucan.jpg") as im:
+        im.convert("RGB").resize((40, 30)).save(src / "bird.png")
+    outs = {}
+    for flags in ([], ["--strength", 0], ["--strength", 1], ["--strength", 0.5]):
+        out = tmp_path / ("o" + "-".join(map(str, flags)))
+        status, _, err = in_process(capsys, "run", src, out, "--model", "superres-x2-gan", *flags, "--no-progress")
+        assert status == 0, err
+        outs[tuple(flags)] = np.asarray(Image.open(out / "bird.png"))
+    status, _, err = in_process(capsys, "run", src, tmp_path / "psnr", "--model", "superres-x2", "--no-progress")
+    psnr = np.asarray(Image.open(tmp_path / "psnr" / "bird.png"))
+    assert np.array_equal(outs[("--strength", 0)], psnr), "0: the PSNR model, pixel for pixel"
+    assert np.array_equal(outs[("--strength", 1)], outs[()]), "1: the GAN model, pixel for pixel"
+    half = outs[("--strength", 0.5)]
+    assert not np.array_equal(half, psnr) and not np.array_equal(half, outs[()])
+    assert np.array_equal(np.asarray(upscale(src / "bird.png", model="superres-x2-gan", strength=0)), psnr)
+    assert np.array_equal(np.asarray(upscale(src / "bird.png", model="superres-x2-gan")), outs[()]), "cache intact"
+    status, _, err = in_process(capsys, "run", src, tmp_path / "x", "--model", "superres-x2", "--strength", 0.5)
+    assert status == 2 and "--strength needs the PSNR model superres-x2.safetensors was tuned from" in err
+    status, _, err = in_process(capsys, "run", src, tmp_path / "y", "--model", "superres-x2-gan", "--strength", 2)
+    assert status == 2 and "--strength must be between 0 (faithful) and 1 (natural), got 2.0" in err
