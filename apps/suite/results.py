@@ -200,9 +200,10 @@ def markdown(reports: dict[str, dict], data: Path) -> str:
            "trained on (see `assets/eval/LICENSES.md`; `make photos` keeps them and their near-duplicates out of "
            "the training set). Each section is the app's own `eval` on that folder; the JSON beside this file "
            "holds every per-image score. Fidelity (PSNR, SSIM) sits beside what a person sees: BRISQUE, a "
-           "no-reference naturalness score (lower = more natural; photos score about 5-20, a bicubic x4 upscale "
-           "about 58), texture inside a filled hole, colourfulness; and the tools people already use are rows of "
-           "the same tables, marked (peer), when `make peers` has made their environment.", "",
+           "no-reference naturalness score (OpenCV's, LIVE model; lower = more natural; these photos score 26 at "
+           "their stored size and 18 as eval's 192-px crops, a bicubic x4 upscale about 57), texture inside a "
+           "filled hole, colourfulness; and the tools people already use are rows of the same tables, marked "
+           "(peer), when `make peers` has made their environment.", "",
            "## At a glance", "",
            "Fidelity is PSNR against the photo (Y channel for the upscalers, the hole's pixels for the inpainter, "
            "RGB for the colorizer); naturalness is BRISQUE; the third column is the upscaled picture's "

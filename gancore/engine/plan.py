@@ -22,6 +22,10 @@ def held_out(run_dir: Path, data_dir: Path, split: Split | None, resume: bool, s
         held = {p.resolve() for p in val}
         train = [p for p in require_images(data_dir) if p.resolve() not in held]
         return Split(train, val, saved.get("note", f"validation: {len(val)} photos (as the run started)"))
+    if resume:  # a run from before held-out photos existed: it trained on every photo, and goes on so
+        from ..data.split import no_split
+
+        return no_split(data_dir)
     split = split or split_folder(data_dir, seed)
     if not split.train:
         raise UserError(f"no photo left to train on under {data_dir}")
