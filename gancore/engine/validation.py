@@ -66,6 +66,12 @@ def fixed_crops(files: list[Path], size: int, per_photo: int, seed: int) -> torc
     return x / 127.5 - 1
 
 
+def _mean_of_finite(values: list[float]) -> float:
+    """The mean of the numbers that are not NaN (a photo a measure cannot score), NaN when none is."""
+    kept = [v for v in values if v == v]
+    return float(np.mean(kept)) if kept else float("nan")
+
+
 @dataclass(frozen=True)
 class Rule:
     """How the best model is chosen: one measure and its direction."""
@@ -123,7 +129,7 @@ class Validator:
                 found.append(score(cond, out, target))
             else:
                 found.append({"psnr": rgb_psnr(self.task.to_rgb(cond, out), self.task.to_rgb(cond, target))})
-        return {k: float(np.nanmean([f[k] for f in found])) for k in found[0]}
+        return {k: _mean_of_finite([f[k] for f in found]) for k in found[0]}
 
     @torch.no_grad()
     def outputs(self, net, make, chunk: int = 16) -> torch.Tensor:

@@ -32,7 +32,7 @@ def folder(tmp_path_factory):
 
 
 def _run(app: str, folder, *extra) -> np.ndarray:
-    out = folder / f"out-{app}"
+    out = folder / f"out-{app}{'-'.join(map(str, extra)).replace('/', '_')}"  # its own folder per call
     cmd = [sys.executable, "-m", f"apps.{app}", "run", folder / "in", out, "--no-progress", *extra]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert proc.returncode == 0, proc.stderr
@@ -53,9 +53,11 @@ def test_inpaint_equals_run_with_mask_files(folder):
 
 
 def test_upscale_equals_run_at_the_models_and_a_lower_scale(folder):
-    expected = _run("superres", folder, "--scale", "2")  # run's default model: the x4 one, resampled
+    expected = _run("superres", folder, "--scale", "2")  # one rule for both: the shipped x2 model
+    assert np.array_equal(np.asarray(upscale(folder / "in" / "photo.png", scale=2)), expected)
     x4 = ROOT / "assets" / "models" / "superres-x4.safetensors"
-    assert np.array_equal(np.asarray(upscale(folder / "in" / "photo.png", scale=2, model=x4)), expected)
+    resampled = _run("superres", folder, "--scale", "2", "--model", x4)  # the x4 model, its output resampled
+    assert np.array_equal(np.asarray(upscale(folder / "in" / "photo.png", scale=2, model=x4)), resampled)
     assert upscale(folder / "in" / "photo.png").size == (480, 360)  # the model's own x4
 
 
