@@ -19,16 +19,24 @@ def picture(image: Any) -> Image.Image:
     from gancore.data import open_image
 
     if isinstance(image, Image.Image):
-        return image
+        return _not_empty(image)
     if isinstance(image, (str, Path)):
-        return open_image(Path(image))
+        return _not_empty(open_image(Path(image)))
     if isinstance(image, np.ndarray):
         if image.dtype != np.uint8 or image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4)):
             raise ValueError(
                 f"expected an (H, W, 3) uint8 array (or (H, W) / (H, W, 4)). Got {image.dtype} {image.shape}"
             )
+        if 0 in image.shape[:2]:
+            raise ValueError(f"the picture is empty ({image.shape[1]} x {image.shape[0]} pixels)")
         return Image.fromarray(image)
     raise TypeError(f"expected a PIL image, a uint8 numpy array or a path. Got {type(image).__name__}")
+
+
+def _not_empty(image: Image.Image) -> Image.Image:
+    if image.width == 0 or image.height == 0:
+        raise ValueError(f"the picture is empty ({image.width} x {image.height} pixels)")
+    return image
 
 
 @functools.lru_cache(maxsize=8)

@@ -139,7 +139,12 @@ class Inpainter:
             mask_path = companion_image(self.masks, rel)
             if mask_path is None:
                 raise BadImage(f"{path}: no mask for it in {self.masks} (same name expected)")
-            return rgb, grow(read_mask(mask_path, img.size), self.dilate)
+            try:
+                mask = read_mask(mask_path, img.size)
+            except BadImage as err:  # the mask is broken, not the photo: say which
+                why = str(err).split(": ", 1)[-1]
+                raise BadImage(f"{path}: its mask {mask_path} is unreadable ({why})") from None
+            return rgb, grow(mask, self.dilate)
         seed = zlib.crc32(os.fsencode(rel.as_posix()))  # any file name, UTF-8 or not
         return rgb, grow(draw_fixed(self.policy, seed, rgb.shape[0], rgb.shape[1]).numpy(), self.dilate)
 

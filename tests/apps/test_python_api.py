@@ -76,3 +76,9 @@ def test_bad_inputs_are_named():
         colorize(42)
     with pytest.raises(ValueError, match=r"\(H, W, 3\) uint8"):
         colorize(np.zeros((4, 4, 3), dtype=np.float32))
+
+
+@pytest.mark.parametrize("shape", [(0, 0, 3), (0, 5, 3), (4, 0)])
+def test_an_empty_array_is_named_not_a_library_error(shape):
+    with pytest.raises(ValueError, match=r"the picture is empty \(\d+ x \d+ pixels\)"):
+        colorize(np.zeros(shape, dtype=np.uint8))

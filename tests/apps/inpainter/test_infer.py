@@ -94,3 +94,18 @@ def test_inpaint_rejects_bad_shapes(tiny_generator, shape):
     task, gen, _ = tiny_generator
     with pytest.raises(ValueError):
         inpaint(task, gen, np.zeros(shape, np.uint8), np.zeros((5, 6), bool))
+
+
+def test_a_cut_off_mask_is_named_not_blamed_on_the_photo(tmp_path, tiny_generator):
+    from apps.inpainter.infer import Inpainter
+    from gancore.data import BadImage
+
+    task, gen, _ = tiny_generator
+    src, masks = tmp_path / "in", tmp_path / "masks"
+    src.mkdir()
+    masks.mkdir()
+    Image.new("RGB", (32, 24), (90, 120, 30)).save(src / "a.png")
+    Image.new("L", (32, 24), 255).save(masks / "a.png")
+    (masks / "a.png").write_bytes((masks / "a.png").read_bytes()[:40])  # cut off
+    with pytest.raises(BadImage, match=rf"a\.png: its mask {masks / 'a.png'} is unreadable"):
+        Inpainter(task, gen, src, masks, None).load(src / "a.png")
