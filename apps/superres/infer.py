@@ -151,7 +151,7 @@ class FolderUpscaler:
         self.scale = up.check_scale(scale)  # fail before the first file
 
     def load(self, path: Path) -> Layers:
-        return split(open_image(path))  # raises BadImage for an unreadable file
+        return split(open_image(path, note_frames=True))  # raises BadImage for an unreadable file
 
     def __call__(self, layers: Layers) -> Image.Image:
         return self.up.upscale_layers(layers, self.scale)

@@ -105,10 +105,11 @@ def to_rgb(img: Image.Image) -> Image.Image:
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
-def open_image(path: str | Path) -> Image.Image:
+def open_image(path: str | Path, note_frames: bool = False) -> Image.Image:
     """Open and fully decode ``path`` with EXIF orientation applied (mode unchanged).
 
     Pictures over Pillow's ``Image.MAX_IMAGE_PIXELS`` (decompression-bomb guard) are refused before decoding.
+    An animation or a multi-page file gives its first frame; ``note_frames`` says so on stderr (``run``).
     """
     try:
         with Image.open(path) as img:
@@ -119,6 +120,9 @@ def open_image(path: str | Path) -> Image.Image:
                     f"against decompression bombs; run --max-pixels N raises it)"
                 )
             img.load()  # decode now: a truncated file fails here, not later
+            frames = getattr(img, "n_frames", 1)
+            if note_frames and frames > 1:
+                print(f"note: {path} has {frames} frames (an animation or pages); the first is used", file=sys.stderr)
             return ImageOps.exif_transpose(img)
     except Image.DecompressionBombError:  # Pillow refuses pictures over twice its limit in open() itself
         raise BadImage(f"{path}: cannot read image (over the {Image.MAX_IMAGE_PIXELS} pixel limit against "
@@ -127,6 +131,6 @@ def open_image(path: str | Path) -> Image.Image:
         raise BadImage(f"{path}: cannot read image ({err})") from None
 
 
-def read_rgb(path: str | Path) -> np.ndarray:
+def read_rgb(path: str | Path, note_frames: bool = False) -> np.ndarray:
     """``path`` decoded to RGB ``uint8`` ``(H, W, 3)``."""
-    return np.asarray(to_rgb(open_image(path)))
+    return np.asarray(to_rgb(open_image(path, note_frames)))

@@ -232,3 +232,15 @@ def test_dark_16_bit_and_float_files_read_alike_in_every_app(tmp_path):
         assert np.abs(rgb[..., 0].astype(float) - unit * 255).max() <= 0.5 + 1e-9, name
         sixteen = split(Image.open(tmp_path / name)).colour[..., 0]
         assert sixteen.dtype == np.uint16 and np.abs(sixteen / 65535.0 - unit).max() <= 1 / 65535, name
+
+
+def test_a_multi_frame_file_gives_its_first_frame_with_a_note_when_asked(tmp_path, capsys):
+    from gancore.data import open_image
+
+    frames = [Image.new("RGB", (6, 4), c) for c in ((200, 0, 0), (0, 200, 0), (0, 0, 200))]
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:])
+    first = np.asarray(open_image(tmp_path / "anim.gif").convert("RGB"))
+    assert first[0, 0, 0] > 150 and first[0, 0, 1] < 50, "the first frame"
+    assert capsys.readouterr().err == "", "no note unless asked (training reads files again and again)"
+    read_rgb(tmp_path / "anim.gif", note_frames=True)
+    assert "has 3 frames (an animation or pages); the first is used" in capsys.readouterr().err
