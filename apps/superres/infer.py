@@ -20,8 +20,9 @@ from PIL import Image
 from gancore.config import Config
 from gancore.data import open_image
 from gancore.errors import UserError
-from gancore.gan import build_generator
+from gancore.gan import generator_inputs
 from gancore.inference import load_generator
+from gancore.network import build_network
 
 from .ensemble import self_ensemble
 from .modes import Layers, join, split, upscale_alpha
@@ -90,15 +91,18 @@ class Upscaler:
             "ensemble": getattr(args, "ensemble", False),
         }
 
-    def _net(self, side: int) -> torch.nn.Module:
-        """The generator built for LR inputs ``side`` x ``side`` (cached: one per tile size)."""
-        if side not in self._nets:
+    def _net(self, size: tuple[int, int]) -> torch.nn.Module:
+        """The generator built for LR inputs of ``size`` (height, width) (cached: one per tile shape)."""
+        if size not in self._nets:
             if len(self._nets) >= 2:  # a big image's tiles and a small image's one tile
                 self._nets.pop(next(iter(self._nets)))
-            _, gen = build_generator(self.cfg, side * self.scale)
+            c = self.cfg.generator
+            inputs = dict(generator_inputs(self.cfg, self.task, self.cfg.data.size))
+            inputs["condition"] = (inputs["condition"][0], *size)
+            gen = build_network("generator", c.layers, inputs, c.input, c.defaults)
             gen.load_state_dict(self._weights)
-            self._nets[side] = gen.eval().requires_grad_(False).to(self.device)
-        return self._nets[side]
+            self._nets[size] = gen.eval().requires_grad_(False).to(self.device)
+        return self._nets[size]
 
     def check_scale(self, scale: int | None) -> int:
         """The output factor: the model's, or a lower one (the model's output is resampled)."""
@@ -115,8 +119,8 @@ class Upscaler:
     def upscale_array(self, image: np.ndarray, scale: int | None = None) -> np.ndarray:
         """``(H, W, 3)`` RGB or ``(H, W, 1)`` gray, uint8 or uint16 -> ``(H * s, W * s, C)``, same dtype."""
         scale = self.check_scale(scale)
-        side = core_size(image.shape[0], image.shape[1], self.tile) + 2 * self.pad
-        net = self._net(side)
+        ch, cw = core_size(image.shape[0], image.shape[1], self.tile, square=self.ensemble)
+        net = self._net((ch + 2 * self.pad, cw + 2 * self.pad))
 
         def model(x: torch.Tensor) -> torch.Tensor:
             return self.task.compose(x, net({"condition": x}))
@@ -124,7 +128,9 @@ class Upscaler:
         def forward(x: torch.Tensor) -> torch.Tensor:
             return self_ensemble(model, x) if self.ensemble else model(x)
 
-        return upscale_tiled(image, forward, self.scale, self.tile, self.pad, scale, self.device, self.tile_batch)
+        return upscale_tiled(
+            image, forward, self.scale, self.tile, self.pad, scale, self.device, self.tile_batch, self.ensemble
+        )
 
     def upscale(self, img: Image.Image, scale: int | None = None) -> Image.Image:
         """Any PIL image -> upscaled PIL image (alpha bicubic; gray, 16-bit kept; palette -> RGB(A))."""

@@ -1,6 +1,8 @@
 """Upscale an image of any size tile by tile, so memory stays bounded whatever the input's size.
 
-The image is cut into square *cores* of ``tile`` LR pixels. Each core is fed to the network with
+The image is cut into *cores* of at most ``tile`` x ``tile`` LR pixels, no taller or wider than
+the image itself (a 4096 x 1 strip is cut into 1-pixel-high cores, so its cost follows its pixels;
+``square`` keeps them square, for the self-ensemble's quarter-turns). Each core is fed to the network with
 ``pad`` pixels of real context around it (mirrored past the image's edges) and only the core's
 part of the output is kept. When ``pad`` covers the network's receptive field the result equals
 the whole image upscaled at once (the same mirrored border), so there is nothing to blend and no
@@ -17,7 +19,7 @@ import cv2
 import numpy as np
 import torch
 
-Net = Callable[[torch.Tensor], torch.Tensor]  # (1, 3, n, n) in [-1, 1] -> (1, 3, n * scale, n * scale)
+Net = Callable[[torch.Tensor], torch.Tensor]  # (b, 3, h, w) in [-1, 1] -> (b, 3, h * scale, w * scale)
 
 
 def max_value(dtype: np.dtype) -> float:
@@ -29,20 +31,25 @@ def max_value(dtype: np.dtype) -> float:
     raise ValueError(f"expected a uint8 or uint16 image. Got {dtype}")
 
 
-def core_size(height: int, width: int, tile: int) -> int:
-    """The side of the square cores: ``tile``, or less for an image smaller than one tile."""
-    return max(1, min(tile, max(height, width)))
+def core_size(height: int, width: int, tile: int, square: bool = False) -> tuple[int, int]:
+    """The cores' (height, width): ``tile`` each, or the image's own where it is smaller (``square``: the
+    larger of the two for both)."""
+    if square:
+        side = max(1, min(tile, max(height, width)))
+        return side, side
+    return max(1, min(tile, height)), max(1, min(tile, width))
 
 
 def upscale_tiled(
     image: np.ndarray,  # (H, W, C) uint8 or uint16, C = 1 (gray) or 3 (RGB)
-    net: Net,  # the network for inputs of side core_size(...) + 2 * pad
+    net: Net,  # the network for inputs of core_size(...) + 2 * pad
     scale: int,  # the network's factor
     tile: int = 192,  # core side, LR pixels
     pad: int = 16,  # context around each core, LR pixels; at least the receptive field radius
     out_scale: int | None = None,  # the output's factor (<= scale); each tile is resampled (area)
     device: torch.device | str = "cpu",
     batch: int = 1,  # tiles per forward pass (more keeps a GPU busy; memory grows with it)
+    square: bool = False,  # square cores whatever the image's shape (a network that turns its input)
 ) -> np.ndarray:
     """``(H, W, C)`` -> ``(H * out_scale, W * out_scale, C)``, same dtype. Gray goes in as R = G = B."""
     if image.ndim != 3 or image.shape[2] not in (1, 3):
@@ -50,22 +57,22 @@ def upscale_tiled(
     top = max_value(image.dtype)
     out_scale = out_scale or scale
     h, w, c = image.shape
-    core = core_size(h, w, tile)
-    ny, nx = math.ceil(h / core), math.ceil(w / core)
+    ch, cw = core_size(h, w, tile, square)
+    ny, nx = math.ceil(h / ch), math.ceil(w / cw)
     # mirror the border: `pad` of context, and the last row / column of cores filled up
-    padded = np.pad(image, ((pad, ny * core - h + pad), (pad, nx * core - w + pad), (0, 0)), mode="symmetric")
+    padded = np.pad(image, ((pad, ny * ch - h + pad), (pad, nx * cw - w + pad), (0, 0)), mode="symmetric")
     out = np.empty((h * out_scale, w * out_scale, c), image.dtype)
-    cores = [(i * core, j * core) for i in range(ny) for j in range(nx)]
+    cores = [(i * ch, j * cw) for i in range(ny) for j in range(nx)]
     for k in range(0, len(cores), batch):  # `batch` tiles per forward pass (all have the same size)
         group = cores[k : k + batch]
-        windows = [padded[y0 : y0 + core + 2 * pad, x0 : x0 + core + 2 * pad] for y0, x0 in group]  # (n, n, C)
+        windows = [padded[y0 : y0 + ch + 2 * pad, x0 : x0 + cw + 2 * pad] for y0, x0 in group]  # (h', w', C)
         x = torch.from_numpy(np.stack(windows).astype(np.float32)).to(device).permute(0, 3, 1, 2)
         x = (x * (2.0 / top) - 1.0).expand(-1, 3, -1, -1)  # (b, 3, n, n) in [-1, 1]
         with torch.no_grad():
             ys_ = net(x)  # (b, 3, n * scale, n * scale)
         for (y0, x0), y in zip(group, ys_):
             # keep the core, then the part of it inside the image
-            kh, kw = min(core, h - y0), min(core, w - x0)
+            kh, kw = min(ch, h - y0), min(cw, w - x0)
             y = y[:, pad * scale : (pad + kh) * scale, pad * scale : (pad + kw) * scale]
             y = y.mean(0, keepdim=True) if c == 1 else y  # gray: the mean of the three outputs
             rgb = ((y.permute(1, 2, 0).float().cpu().numpy() + 1.0) * (top / 2.0)).clip(0, top)
