@@ -6,6 +6,7 @@ converted (alpha is composited over white). Unreadable files raise ``BadImage`` 
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Iterator
@@ -24,15 +25,21 @@ class BadImage(Exception):
 
 
 def list_images(root: str | Path) -> list[Path]:
-    """Every image file under ``root`` (recursive, sorted, hidden files and folders skipped)."""
+    """Every image file under ``root`` (recursive, sorted, hidden files and folders skipped). Symbolic links
+    to folders are followed (each real folder once, so a link back up the tree is no loop)."""
     root = Path(root)
-    found = []
-    for p in root.rglob("*"):
-        rel = p.relative_to(root).parts
-        if any(part.startswith(".") for part in rel):
+    found, seen = [], set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen:  # a loop, or a folder reached twice: read once
+            dirs[:] = []
             continue
-        if p.suffix.lower() in EXTENSIONS and p.is_file():
-            found.append(p)
+        seen.add(real)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            p = Path(folder) / name
+            if not name.startswith(".") and p.suffix.lower() in EXTENSIONS and p.is_file():
+                found.append(p)
     return sorted(found)
 
 

@@ -244,3 +244,18 @@ def test_a_multi_frame_file_gives_its_first_frame_with_a_note_when_asked(tmp_pat
     assert capsys.readouterr().err == "", "no note unless asked (training reads files again and again)"
     read_rgb(tmp_path / "anim.gif", note_frames=True)
     assert "has 3 frames (an animation or pages); the first is used" in capsys.readouterr().err
+
+
+def test_links_to_folders_are_followed_once_and_loops_end(tmp_path):
+    """A symbolic link to a sub-folder was skipped in silence (links to files were followed)."""
+    root, elsewhere = tmp_path / "in", tmp_path / "elsewhere"
+    (root / "real").mkdir(parents=True)
+    elsewhere.mkdir()
+    Image.new("RGB", (4, 4)).save(root / "real" / "a.png")
+    Image.new("RGB", (4, 4)).save(elsewhere / "b.png")
+    (root / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (root / "real" / "up").symlink_to(root, target_is_directory=True)  # a loop back to the top
+    (root / ".hidden").mkdir()
+    Image.new("RGB", (4, 4)).save(root / ".hidden" / "c.png")
+    found = [p.relative_to(root).as_posix() for p in list_images(root)]
+    assert found == ["linked/b.png", "real/a.png"]
