@@ -38,7 +38,7 @@ from tqdm import tqdm
 
 from .data import BadImage, list_images
 from .data.images import EXTENSIONS
-from .errors import UserError
+from .errors import BadOutput, UserError
 from .precision import PRECISIONS
 
 # zlib's run-length strategy for written PNGs: on photos about 4x faster to encode than Pillow's
@@ -401,6 +401,10 @@ def _run_pipeline(proc: Processor, todo: list[tuple[Path, Path]], p: Pipeline, r
                 image = proc(item)  # the model, in this thread
             except BadImage as err:
                 _fail(report, src, str(err).split(": ", 1)[-1], str(err))  # BadImage names the file
+                yield
+                continue
+            except BadOutput as err:  # NaN or infinite values: nothing written for this file, the rest go on
+                _fail(report, src, str(err), f"{src}: {err}")
                 yield
                 continue
             except (MemoryError, RuntimeError) as err:  # one picture too big for this machine: the rest go on

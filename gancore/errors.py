@@ -25,6 +25,18 @@ class ConfigError(UserError):
         super().__init__(f"{path}: {message}" if path else message)
 
 
+class BadOutput(Exception):
+    """A model's output that must not be written (NaN or infinite values): ``run`` fails that file, named."""
+
+
+def check_finite(output, what: str = "the model's output") -> None:
+    """Raise ``BadOutput`` when a tensor holds NaN or infinite values (they would be written black)."""
+    import torch
+
+    if not bool(torch.isfinite(output).all()):
+        raise BadOutput(f"{what} holds NaN or infinite values (an overflow, or a broken model); nothing written")
+
+
 def join_path(path: str, key: str | int) -> str:
     """``join_path("generator", "layers") == "generator.layers"``; ints become ``[i]``."""
     if isinstance(key, int):

@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from gancore.data import companion_image, read_rgb
-from gancore.errors import UserError
+from gancore.errors import UserError, check_finite
 
 from .hints import read_hint_image, rgba_to_hints, shrink
 from .spread import spread_hints
@@ -70,6 +70,7 @@ def colorize(
         if pad:  # the photo's edges become interior for the network: no grayer (or coloured) frame
             cond = F.pad(cond, (pad, pad, pad, pad), mode="reflect")
     ab = gen({"condition": cond}).float()  # (1, 2, size + 2 pad, ...); bf16 under `run --precision bf16`
+    check_finite(ab)
     if pad:
         ab = ab[..., pad:-pad, pad:-pad]
     with torch.autocast(dev.type, enabled=False):

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from gancore.data import BadImage, companion_image, open_image, to_rgb
-from gancore.errors import UserError
+from gancore.errors import UserError, check_finite
 
 from .crops import hole_boxes
 from .masks import MASK_POLICIES, draw_fixed
@@ -49,6 +49,7 @@ def fill_crop(
         m = F.pad(m, (0, pw, 0, ph))
     cond = task.make_condition(x, m)
     out = task.compose(cond, gen({"condition": cond}))[:, :, :sh, :sw]
+    check_finite(out)
     if f < 1:
         out = F.interpolate(out.float(), size=(h, w), mode="bicubic", align_corners=False)
     return ((out[0].float().permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).cpu().numpy()

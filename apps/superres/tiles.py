@@ -19,6 +19,8 @@ import cv2
 import numpy as np
 import torch
 
+from gancore.errors import check_finite
+
 Net = Callable[[torch.Tensor], torch.Tensor]  # (b, 3, h, w) in [-1, 1] -> (b, 3, h * scale, w * scale)
 
 
@@ -70,6 +72,7 @@ def upscale_tiled(
         x = (x * (2.0 / top) - 1.0).expand(-1, 3, -1, -1)  # (b, 3, n, n) in [-1, 1]
         with torch.no_grad():
             ys_ = net(x)  # (b, 3, n * scale, n * scale)
+        check_finite(ys_)
         for (y0, x0), y in zip(group, ys_):
             # keep the core, then the part of it inside the image
             kh, kw = min(ch, h - y0), min(cw, w - x0)

@@ -264,3 +264,21 @@ def test_a_picture_too_big_for_memory_fails_alone_and_the_batch_goes_on(tmp_path
     report = process_folder(small_photos, tmp_path / "out", Hungry(), progress=False)
     assert [p.name for p, _ in report.failed] == [first.name] and len(report.done) == 5
     assert f"{first}: out of memory" in capsys.readouterr().err
+
+
+def test_a_non_finite_output_fails_its_file_and_nothing_is_written(tmp_path, small_photos, capsys):
+    """A model whose output overflows wrote all-black pictures with exit 0."""
+    from gancore.errors import check_finite
+
+    first = sorted(small_photos.rglob("*.jpg"))[0]
+
+    class Overflowing(Invert):
+        def __call__(self, rgb):
+            if rgb.shape == read_rgb(first).shape and (rgb == read_rgb(first)).all():
+                check_finite(torch.tensor([1.0, float("inf")]))
+            return super().__call__(rgb)
+
+    report = process_folder(small_photos, tmp_path / "out", Overflowing(), progress=False)
+    assert [p.name for p, _ in report.failed] == [first.name] and len(report.done) == 5
+    assert f"{first}: the model's output holds NaN or infinite values" in capsys.readouterr().err
+    assert not (tmp_path / "out" / first.relative_to(small_photos)).with_suffix(".png").exists()

@@ -85,3 +85,18 @@ def test_the_shipped_colorizer_paints_no_frame_on_an_evaluation_photo():
     _, gen, cfg = load_generator(ROOT / "assets" / "models" / "colorizer.safetensors", task="colorizer")
     rgb = read_rgb(ROOT / "assets" / "eval" / "lxqt-fog.jpg")
     assert abs(scores(colorize(gen, cfg.data.size, rgb), rgb)["border_gap"]) < 3
+
+
+def test_a_model_whose_output_is_not_finite_writes_nothing(generator, small_photos):
+    import copy
+
+    from gancore.errors import BadOutput
+
+    _, gen, cfg = generator
+    broken = copy.deepcopy(gen)
+    with torch.no_grad():
+        next(p for p in broken.parameters() if p.dim() == 4).fill_(float("nan"))
+    rgb = read_rgb(list_images(small_photos)[0])
+    with pytest.raises(BadOutput, match="NaN or infinite"):
+        colorize(broken, cfg.data.size, rgb)
+    assert colorize(gen, cfg.data.size, rgb).shape == rgb.shape
