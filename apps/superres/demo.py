@@ -47,6 +47,26 @@ def shipped_models(model: Path) -> dict[str, tuple[Path, int]]:
     return found
 
 
+def has_partner(model: Path) -> bool:
+    """Whether a GAN model has the PSNR model ``--strength`` blends it with (``strength.partner``)."""
+    from gancore.errors import UserError
+
+    from .strength import partner
+
+    if not Path(model).stem.endswith("-gan") and Path(model).name != "generator.safetensors":
+        return False
+    try:
+        import json
+
+        from gancore.engine.checkpoint import read_metadata
+
+        init = json.loads(read_metadata(model)["config"])["train"].get("init_generator")
+        partner(Path(model), init)
+        return True
+    except (UserError, KeyError, ValueError):
+        return False
+
+
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
     models = shipped_models(Path(model))
     if not models:
@@ -54,18 +74,26 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
     labels = list(models)
     loaded: dict[str, Upscaler] = {}
 
-    def upscaler(label: str) -> Upscaler:
+    def upscaler(label: str, strength: float | None = None) -> Upscaler:
+        """The model of ``label``; for a GAN model with a PSNR partner and ``strength`` below 1, the two
+        networks interpolated (``strength.py``); other models ignore the strength."""
         if label not in models:
             raise gr.Error(f"unknown model {label!r}")
-        if label not in loaded:
-            loaded[label] = Upscaler.load(models[label][0], device)
-        return loaded[label]
+        path = models[label][0]
+        if strength is not None and (strength >= 1 or not has_partner(path)):
+            strength = None
+        key = f"{label}@{strength}"
+        if key not in loaded:
+            if len(loaded) >= 6:  # a few strengths at once: the oldest goes
+                loaded.pop(next(iter(loaded)))
+            loaded[key] = Upscaler.load(path, device, strength=strength)
+        return loaded[key]
 
     up = upscaler(labels[0])
     top = max(scale for _, scale in models.values())
     choices = [f"x{s}" for s in range(2, top + 1)]
 
-    def run(image, factor, label=labels[0]):
+    def run(image, factor, label=labels[0], strength=1.0):
         if image is None:
             raise gr.Error("Upload a picture first.")
         scale = int(str(factor).lstrip("x"))
@@ -74,7 +102,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 f"The output would exceed {MAX_OUTPUT_PIXELS // 1_000_000} MP; use the `run` command "
                 "(--max-pixels for above 89 MP)."
             )
-        chosen = upscaler(label)
+        chosen = upscaler(label, None if strength is None else float(strength))
         if scale > chosen.scale:
             raise gr.Error(f"{label} upscales at most x{chosen.scale}; pick another model or a lower factor.")
         before, after = before_after(chosen, image, scale)
@@ -107,6 +135,10 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             with gr.Column():
                 chosen = gr.Dropdown(labels, value=labels[0], label="Model", elem_id="model")
                 factor = gr.Radio(choices, value=f"x{up.scale}", label="Scale", elem_id="scale")
+                strength = gr.Slider(
+                    0, 1, value=1, step=0.05, label="Strength (GAN models: 0 = faithful, 1 = natural texture)",
+                    elem_id="strength",
+                )  # fmt: skip
                 button = gr.Button("Upscale", variant="primary", elem_id="upscale-button")
         slider = gr.ImageSlider(
             label="Bicubic | model", type="pil", format="png", interactive=False, elem_id="before-after"
@@ -118,7 +150,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         if examples:
             gr.Examples([[str(p), f"x{up.scale}"] for p in examples], inputs=[inp, factor], label="Examples")
         page_event = {"api_name": "upscale_page", "api_visibility": "private"}  # the page's own; programs: /upscale
-        button.click(run, inputs=[inp, factor, chosen], outputs=[slider, out], **page_event)
+        button.click(run, inputs=[inp, factor, chosen, strength], outputs=[slider, out], **page_event)
 
         # the endpoint for programs (gradio_client): /upscale (image, scale as an integer) -> one PNG
         def api_upscale(image, scale):

@@ -82,3 +82,32 @@ def test_the_users_runs_are_offered_after_the_shipped_models(tmp_path, model_fil
         "superres-20261206-120000 (x2, your run)",
         "superres-20261201-100000 (x2, your run)",
     ]
+
+
+def test_the_strength_slider_goes_from_the_psnr_model_to_the_gan_model(tmp_path, model_file, small_photos):
+    """The Upscale tab's strength: 0 gives the PSNR model's picture, 1 the GAN model's, for a GAN model with
+    its PSNR partner beside it; a PSNR model ignores it."""
+    import shutil
+
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from apps.superres.demo import make_demo
+    from gancore.engine.checkpoint import read_metadata
+
+    shutil.copy(model_file, tmp_path / "superres-x2.safetensors")
+    tensors = load_file(str(model_file))
+    torch.manual_seed(1)
+    gan = {k: v + 0.05 * torch.randn_like(v) if v.is_floating_point() else v for k, v in tensors.items()}
+    save_file(gan, str(tmp_path / "superres-x2-gan.safetensors"), metadata=read_metadata(model_file))
+    page = make_demo(tmp_path / "superres-x2-gan.safetensors")
+    fn = next(f for f in page.fns.values() if f.api_name == "upscale_page")
+    photo = Image.open(next(small_photos.glob("*.jpg")))
+    gan_label, psnr_label = "superres-x2-gan (x2, GAN: sharper texture)", "superres-x2 (x2, PSNR: faithful)"
+    as_psnr = np.asarray(fn.fn(photo, "x2", psnr_label, 1.0)[1])
+    assert np.array_equal(np.asarray(fn.fn(photo, "x2", gan_label, 0.0)[1]), as_psnr), "0: the PSNR model"
+    full = np.asarray(fn.fn(photo, "x2", gan_label, 1.0)[1])
+    assert not np.array_equal(full, as_psnr), "1: the GAN model"
+    half = np.asarray(fn.fn(photo, "x2", gan_label, 0.5)[1])
+    assert not np.array_equal(half, full) and not np.array_equal(half, as_psnr)
+    assert np.array_equal(np.asarray(fn.fn(photo, "x2", psnr_label, 0.3)[1]), as_psnr), "PSNR models ignore it"
