@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
 import threading
 import time
@@ -39,6 +38,7 @@ from tqdm import tqdm
 from .data import BadImage, list_images
 from .data.images import EXTENSIONS
 from .errors import BadOutput, UserError
+from .guards import check_output_folder, out_of_memory, refuse_overwrites, remove_stale_outputs
 from .precision import PRECISIONS
 
 # zlib's run-length strategy for written PNGs: on photos about 4x faster to encode than Pillow's
@@ -129,45 +129,6 @@ def save_atomic(image: Image.Image, path: Path) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
-
-
-STALE = re.compile(r"^\.(?P<name>.+)\.tmp-(?P<pid>\d+)-\d+(\.[^.]+)?$")  # save_atomic's temporary names
-
-
-def remove_stale_outputs(out_dir: Path) -> list[Path]:
-    """Delete the temporaries a killed ``run`` left under ``out_dir`` (``save_atomic``'s names, whose
-    process is gone); a live process's are left alone."""
-    stale = []
-    for path in out_dir.rglob(".*.tmp-*") if out_dir.is_dir() else []:
-        m = STALE.match(path.name)
-        if m is None or not path.is_file() or _alive(int(m["pid"])):
-            continue
-        path.unlink(missing_ok=True)
-        stale.append(path)
-    return stale
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
-
-
-def check_output_folder(out_dir: Path) -> None:
-    """Before any model runs: OUT must be a folder this process can write (or be creatable)."""
-    probe = out_dir
-    while not probe.exists():
-        probe = probe.parent
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UserError(f"OUT is not a folder: {out_dir}")
-    if not probe.is_dir() or not os.access(probe, os.W_OK | os.X_OK):
-        raise UserError(f"cannot write to {probe}: OUT must be a folder you can write")
 
 
 def resolve_precision(device: str, precision: str = "auto") -> str:
@@ -329,25 +290,6 @@ def process_folder(
     if not files and shard[0] == 0:
         print(f"warning: no images under {in_dir}", file=sys.stderr)
     return report
-
-
-def out_of_memory(err: BaseException) -> bool:
-    """Whether ``err`` is the allocator's "no memory left" (Python's, torch's CPU or CUDA one)."""
-    if isinstance(err, MemoryError):
-        return True
-    text = str(err).lower()
-    return any(s in text for s in ("out of memory", "can't allocate memory", "not enough memory", "failed to allocate"))
-
-
-def refuse_overwrites(files: list[Path], in_dir: Path, out_dir: Path) -> None:
-    """A UserError before anything runs when an output would land on an input (OUT above IN, with an
-    input at IN/<a path that also names OUT/...>): inputs are never overwritten."""
-    inputs = {p.resolve() for p in files}
-    for src, dst in output_paths(files, in_dir, out_dir).items():
-        if dst.resolve() in inputs:
-            raise UserError(
-                f"the output of {src} would overwrite the input {dst}; choose an OUT outside {in_dir}'s tree"
-            )
 
 
 def merge_reports(reports: list[BatchReport]) -> BatchReport:

@@ -202,6 +202,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
     from .config import config_from_dict, config_to_dict
     from .engine import default_run_dir, train
     from .inspect import describe
+    from .startup import check_size, held_out_split, start_config
 
     init = None
     if a.init_generator is not None:
@@ -222,9 +223,9 @@ def _train(app: App, a: argparse.Namespace) -> int:
                 raise UserError(f"--resume continues the run as it was ({flag} {have}); drop {flag} {asked}, "
                                 "or start a new run (--init-generator RUN starts from its model)")  # fmt: skip
     else:
-        split = _split(a)
+        split = held_out_split(a)
         run_dir = a.out or default_run_dir(app.name)
-        cfg = _start_config(app, a, init, len(split.train) + len(split.val))
+        cfg = start_config(app, a, init, len(split.train) + len(split.val))
     if cfg.task.type != app.name:
         raise UserError(f"the config is for the {cfg.task.type} task, not {app.name}")
     for section, key, value in (
@@ -257,75 +258,6 @@ def _train(app: App, a: argparse.Namespace) -> int:
     return 0
 
 
-def _split(a: argparse.Namespace):
-    """The held-out photos: ``--val DIR``, ``--val none``, or a share of the training folder."""
-    from .data.split import given_split, no_split, split_folder
-
-    if a.val is None:
-        return split_folder(a.data)
-    if a.val == "none":
-        return no_split(a.data)
-    val = Path(a.val)
-    if not val.is_dir():
-        raise UserError(f"--val: not a folder: {val} (or 'none')")
-    return given_split(a.data, val)
-
-
-def _start_config(app: App, a: argparse.Namespace, init: Path | None, photos: int) -> Config:
-    """The config a new run starts with: ``--config``, a fine-tune of the shipped model (gancore/finetune.py),
-    or the app's default."""
-    from .config import load_config
-    from .finetune import FINETUNE_MAX, LR_SCALE, finetune_config
-
-    if a.config:
-        return load_config(a.config)
-    if a.init_generator is None and photos <= FINETUNE_MAX and app.default_model.is_file():
-        cfg = finetune_config(app.default_model)
-        print(f"fine-tuning the shipped model {app.default_model.stem} on your {photos} photos (its own config, "
-              f"learning rates x{LR_SCALE:g}); --init-generator none trains from scratch instead")  # fmt: skip
-        return cfg
-    if init is not None:  # a named start: its own config (so the weights fit), fine-tuned by the same rule
-        print(f"fine-tuning {init} (its own config, learning rates x{LR_SCALE:g})")
-        return finetune_config(init)
-    return load_config(app.default_config)
-
-
-def check_size(cfg: Config) -> None:
-    """Build both networks on the meta device at ``data.size``; if they do not fit that size but do
-    fit others (a U-Net's skips need a multiple of 2^levels), say which sizes work."""
-    import math
-
-    import torch
-
-    from .errors import ConfigError
-    from .gan import build_gan
-
-    def fits(size: int) -> bool:
-        try:
-            with torch.device("meta"):
-                build_gan(cfg.replace("data", size=size))
-            return True
-        except ConfigError:
-            return False
-
-    try:
-        with torch.device("meta"):
-            build_gan(cfg)
-        return
-    except ConfigError as err:
-        size = cfg.data.size
-        good = [s for s in range(8, max(520, 2 * size + 8), 8) if s != size and fits(s)]
-        if not good:
-            raise
-        step = math.gcd(*good)
-        lower = [s for s in good if s < size]
-        near = [s for s in (lower[-1] if lower else None, next((s for s in good if s > size), None)) if s]
-        raise UserError(
-            f"data.size {size} does not fit these networks ({err}); sizes that work are multiples of {step}, "
-            f"e.g. {' or '.join(map(str, near))}"
-        ) from None
-
-
 def _run(app: App, a: argparse.Namespace) -> int:
     from .batch import Pipeline, autocast, process_folder
     from .inference import load_generator
@@ -340,7 +272,7 @@ def _run(app: App, a: argparse.Namespace) -> int:
         a.device = f"cuda:{os.environ.get('LOCAL_RANK', '0')}"
     from PIL import Image
 
-    from .batch import check_output_folder
+    from .guards import check_output_folder
 
     if a.max_pixels is not None:
         if a.max_pixels < 1:

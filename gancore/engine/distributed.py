@@ -180,3 +180,10 @@ def dump_rank_weights(gan, world: World) -> None:
         {k: v.detach().contiguous().cpu() for k, v in tensors.items()},
         os.path.join(folder, f"rank-{world.rank}.safetensors"),
     )
+
+
+def stop_flag(mine: bool, world: World) -> bool:
+    """Whether any rank asks to stop (rank 0 decides from the held-out scores; the others follow)."""
+    if world.size == 1:
+        return mine
+    return bool(all_mean(torch.tensor([1.0 if mine else 0.0])).item() > 0)

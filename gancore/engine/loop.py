@@ -49,12 +49,14 @@ from .distributed import (
     close_world,
     dump_rank_weights,
     init_world,
+    stop_flag,
 )
 from .logger import ScalarLog
-from .plan import held_out, reference_scores, start_name
+from .plan import held_out, reference_scores
 from .samples import save_grid
 from .speed import resolve_speed
 from .validation import Validator, rule_for
+from .verdict import finish
 from .watch import Watch
 
 
@@ -294,7 +296,7 @@ def _train(
         if log is not None:
             log.close()
     if watch is not None:
-        finish(run_dir, data_dir, split, watch, gan.task, cfg, reference)
+        finish(run_dir, data_dir, split, watch, gan.task, cfg, reference)  # report.json, report.png, the verdict
     dump_rank_weights(gan, world)  # GANCORE_DUMP_RANK_WEIGHTS=DIR: each rank's final weights (tests)
     return RunResult(run_dir, step, list_checkpoints(ckpt_dir)[-1], run_dir / "generator.safetensors")
 
@@ -372,36 +374,6 @@ def write_samples(gan, real: torch.Tensor, path: Path, sampler=None, step: int =
         save_grid(columns, path)
     finally:
         net.train(was_training)
-
-
-def stop_flag(mine: bool, world: World) -> bool:
-    """Whether any rank asks to stop (rank 0 decides from the held-out scores; the others follow)."""
-    if world.size == 1:
-        return mine
-    return bool(all_mean(torch.tensor([1.0 if mine else 0.0])).item() > 0)
-
-
-def finish(run_dir: Path, data_dir: Path, split: Split, watch: Watch, task, cfg: Config, reference) -> None:
-    """``report.json``, ``report.png`` and the verdict, printed."""
-    from ..inference import load_generator
-    from .verdict import write_report, write_sheet
-
-    name = start_name(cfg, reference)
-    report = write_report(run_dir, data_dir, split.val, watch, name)
-    kept = load_generator(run_dir / "generator.safetensors", watch.validator.device)[1]
-    start = None
-    if cfg.train.init_generator:
-        start = load_generator(cfg.train.init_generator, watch.validator.device)[1]
-    write_sheet(run_dir / "report.png", watch, task, start, kept)
-    m = report["headline"]
-    rows = [("baseline", watch.baseline), ("start", watch.start), ("best", watch.best)]
-    if watch.reference is not None:
-        rows.append(("shipped", watch.reference))
-    print(f"held-out photos ({len(split.val)}, {watch.validator.crops} crops), {m}: "
-          + ", ".join(f"{k} {v[m]:.3f}" for k, v in rows if v))  # fmt: skip
-    print(f"verdict: {report['verdict']}")
-    print(f"kept: {report['kept']} -> {run_dir / 'generator.safetensors'} (the last: generator-last.safetensors); "
-          f"report: {run_dir / 'report.json'}, {run_dir / 'report.png'}")  # fmt: skip
 
 
 def write_checkpoint(

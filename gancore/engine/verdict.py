@@ -11,11 +11,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import torch
 
 from .samples import save_grid
 from .watch import Watch
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from ..data.split import Split
 
 UNITS = {"psnr": "dB", "psnr_y": "dB", "hole_psnr": "dB"}
 ROWS = 4  # crops on the sheet
@@ -91,3 +96,26 @@ def write_sheet(path: Path, watch: Watch, task, start_gen=None, kept_gen=None) -
             columns.append(task.to_rgb(cond, v.loaded_outputs(task, gen)[:n]))
     columns.append(task.to_rgb(cond, target))
     save_grid([c.float().cpu() for c in columns], path)
+
+
+def finish(run_dir: Path, data_dir: Path, split: Split, watch: Watch, task, cfg: Config, reference) -> None:
+    """``report.json``, ``report.png`` and the verdict, printed."""
+    from ..inference import load_generator
+    from .plan import start_name
+
+    name = start_name(cfg, reference)
+    report = write_report(run_dir, data_dir, split.val, watch, name)
+    kept = load_generator(run_dir / "generator.safetensors", watch.validator.device)[1]
+    start = None
+    if cfg.train.init_generator:
+        start = load_generator(cfg.train.init_generator, watch.validator.device)[1]
+    write_sheet(run_dir / "report.png", watch, task, start, kept)
+    m = report["headline"]
+    rows = [("baseline", watch.baseline), ("start", watch.start), ("best", watch.best)]
+    if watch.reference is not None:
+        rows.append(("shipped", watch.reference))
+    print(f"held-out photos ({len(split.val)}, {watch.validator.crops} crops), {m}: "
+          + ", ".join(f"{k} {v[m]:.3f}" for k, v in rows if v))  # fmt: skip
+    print(f"verdict: {report['verdict']}")
+    print(f"kept: {report['kept']} -> {run_dir / 'generator.safetensors'} (the last: generator-last.safetensors); "
+          f"report: {run_dir / 'report.json'}, {run_dir / 'report.png'}")  # fmt: skip
