@@ -229,14 +229,12 @@ def broken_links(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _todo(
-    files: list[Path], in_dir: Path, out_dir: Path, report: BatchReport, shard: tuple[int, int] = (0, 1)
-) -> list[tuple[Path, Path]]:
+def _todo(outputs: dict[Path, Path], report: BatchReport, shard: tuple[int, int] = (0, 1)) -> list[tuple[Path, Path]]:
     """(input, output) pairs still to do (this shard's: every ``world``-th from ``rank``); inputs
     whose output exists are skipped."""
     rank, world = shard
     todo = []
-    for src, dst in list(output_paths(files, in_dir, out_dir).items())[rank::world]:
+    for src, dst in list(outputs.items())[rank::world]:
         if dst.exists():
             report.skipped.append(dst)
             continue
@@ -265,7 +263,8 @@ def process_folder(
     files = list_images(in_dir)
     if in_res in out_res.parents:  # OUT inside IN: its outputs are not inputs (a rerun skips them)
         files = [p for p in files if out_res not in p.resolve().parents]
-    refuse_overwrites(files, in_dir, out_dir)
+    outputs = output_paths(files, in_dir, out_dir)  # once: checked here, then the work list
+    refuse_overwrites(outputs, in_dir)
     check_output_folder(out_dir)
     if shard[0] == 0:
         for path in remove_stale_outputs(out_dir):
@@ -278,7 +277,7 @@ def process_folder(
     share = len(range(shard[0], len(files), shard[1]))
     bar = tqdm(total=share, unit="img", disable=not progress, dynamic_ncols=True)
     try:
-        todo = _todo(files, in_dir, out_dir, report, shard)
+        todo = _todo(outputs, report, shard)
         bar.update(len(report.skipped))
         for _ in _run_pipeline(proc, todo, pipeline, report):
             bar.update(1)

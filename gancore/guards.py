@@ -57,18 +57,12 @@ def out_of_memory(err: BaseException) -> bool:
     return any(s in text for s in ("out of memory", "can't allocate memory", "not enough memory", "failed to allocate"))
 
 
-def refuse_overwrites(files: list[Path], in_dir: Path, out_dir: Path) -> None:
+def refuse_overwrites(outputs: dict[Path, Path], in_dir: Path) -> None:
     """A UserError before anything runs when an output would land on an input (OUT above IN, with an
-    input at IN/<a path that also names OUT/...>): inputs are never overwritten."""
-    inputs = {p.resolve() for p in files}
-    for src, dst in _outputs(files, in_dir, out_dir).items():
+    input at IN/<a path that also names OUT/...>): inputs are never overwritten. ``outputs``: input -> output."""
+    inputs = {p.resolve() for p in outputs}
+    for src, dst in outputs.items():
         if dst.resolve() in inputs:
             raise UserError(
                 f"the output of {src} would overwrite the input {dst}; choose an OUT outside {in_dir}'s tree"
             )
-
-
-def _outputs(files: list[Path], in_dir: Path, out_dir: Path) -> dict[Path, Path]:
-    from .batch import output_paths
-
-    return output_paths(files, in_dir, out_dir)

@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from gancore.data import BadImage, companion_image, open_image, to_rgb
+from gancore.data.images import WIDE_MODES, wide_gray
 from gancore.errors import UserError, check_finite
 
 from .crops import hole_boxes
@@ -87,16 +88,16 @@ def mask_from_image(img: Image.Image, size: tuple[int, int], name: str = "the ma
         rgba = img.convert("RGBA")
         black = Image.new("RGBA", rgba.size, (0, 0, 0, 255))
         img = Image.alpha_composite(black, rgba)
-    gray = img.convert("L") if img.mode not in ("I", "I;16", "F") else img
+    gray = img.convert("L") if img.mode not in WIDE_MODES else img  # wide modes read by their range
     if gray.size != size:
         print(
             f"warning: mask {name} is {gray.size[0]}x{gray.size[1]}, the image {size[0]}x{size[1]}: resized",
             file=sys.stderr,
         )
         gray = gray.resize(size, Image.Resampling.NEAREST)
-    arr = np.asarray(gray, dtype=np.float64)
-    top = 65535.0 if gray.mode in ("I", "I;16") else (1.0 if gray.mode == "F" else 255.0)
-    return arr >= top / 2
+    if gray.mode in WIDE_MODES:
+        return wide_gray(gray) >= 0.5  # the one reading of 16-bit and float pictures (gancore.data.images)
+    return np.asarray(gray) >= 128
 
 
 class Inpainter:
