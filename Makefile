@@ -4,6 +4,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 7860
@@ -11,17 +12,23 @@ PORT    ?= 7860
 PEERS   := .venv-peers
 PEERS_STAMP := $(PEERS)/.installed
 
-.PHONY: install naturalness peers browser test demo photos eval lint format bench bench-memory bench-toy2d constraints clean
+.PHONY: install install-dev naturalness peers browser test demo photos eval lint format bench bench-memory bench-toy2d constraints clean
 
-install: $(STAMP) naturalness  ## the virtual environment with every pinned package, and BRISQUE's model files (idempotent)
+install: $(STAMP) naturalness  ## the runtime: the virtual environment with the pinned packages the apps use, and BRISQUE's model files (idempotent)
+
+install-dev: install $(DEV_STAMP)  ## the runtime plus the test and lint tools (pytest, hypothesis, playwright, ruff)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# torch first, alone and pinned: this takes the CPU wheel and never pulls CUDA packages
 	$(BIN)/python -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(DEV_STAMP)
 
 naturalness:  ## BRISQUE's LIVE model files (Debian's opencv-data): the naturalness score of every eval
 	@test -f /usr/share/opencv4/quality/brisque_model_live.yml || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends opencv-data; }
@@ -39,7 +46,7 @@ $(PEERS_STAMP): peers/requirements.txt
 browser:  ## Debian's chromium for the real-browser demo test (Playwright drives it)
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium; }
 
-test: install peers browser  ## every test, the browser test and the peers' included
+test: install-dev peers browser  ## every test, the browser test and the peers' included
 	$(BIN)/python -m pytest
 
 demo: install  ## serve the suite's page (Colorize, Fill holes, Upscale tabs) with the shipped models
@@ -62,13 +69,13 @@ bench-memory: install  ## peak memory and time of a 6000 x 4000 x2 upscale (benc
 bench-toy2d: install  ## the 2-D GAN sweep, every loss x trainer on the ring: bench/results/toy2d/{results.csv,table.md,png/}
 	$(BIN)/python -m gancore.toy2d sweep --config configs/toy2d/standard.json --losses all --trainers all --penalties none --out bench/results/toy2d
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-constraints: install  ## re-pin every package from the current environment
+constraints: install-dev  ## re-pin every package from the current environment
 	{ head -2 constraints.txt; $(BIN)/pip freeze --exclude-editable | sed 's/^torch==.*/torch==2.13.0/'; } > constraints.tmp && mv constraints.tmp constraints.txt
 
 clean:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from .errors import UserError
 
 if TYPE_CHECKING:
-    from .cli import App
+    from .app import App
     from .config import Config
 
 

@@ -38,8 +38,8 @@ from gancore.report import write_report
 
 from .hints import hints_to_rgba, random_patches
 from .infer import colorize
+from .lab import lab_scaled_to_rgb, rgb_to_lab_scaled
 from .options import HINT_COUNTS, add_eval_arguments  # noqa: F401  (re-exported for the suite's eval)
-from .task import lab_scaled_to_rgb, rgb_to_lab_scaled
 
 HINT_SIDE = 5  # px: the side of eval's hint patches, at the photo's resolution
 

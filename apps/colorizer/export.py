@@ -16,7 +16,7 @@ import torch.nn.functional as F
 from gancore.export import Exportable
 
 from .infer import condition_channels
-from .task import lab_scaled_to_rgb, rgb_to_lab_scaled
+from .lab import lab_scaled_to_rgb, rgb_to_lab_scaled
 
 
 class ColorizeGraph(torch.nn.Module):

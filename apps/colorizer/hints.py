@@ -27,7 +27,7 @@ from PIL import Image
 
 from gancore.data.images import open_image
 
-from .task import AB_SCALE
+from .lab import AB_SCALE, lab_scaled_to_rgb
 
 
 @torch.no_grad()
@@ -145,8 +145,6 @@ def random_patches(ab: torch.Tensor, count: int, side: int = 5, seed: int = 0) -
 def hints_to_rgba(light: torch.Tensor, ab: torch.Tensor, mask: torch.Tensor) -> np.ndarray:
     """Hints as a user's hint image: RGBA ``uint8 (H, W, 4)``, the hint colour at the photo's lightness
     (``light`` ``(1, 1, H, W)`` scaled) where ``mask`` is set, transparent elsewhere."""
-    from .task import lab_scaled_to_rgb
-
     rgb = lab_scaled_to_rgb(light, ab)[0].permute(1, 2, 0).numpy()
     alpha = mask[0, 0].numpy()[..., None]
     return (np.concatenate([rgb, alpha], axis=2) * 255.0 + 0.5).astype(np.uint8)

@@ -14,8 +14,8 @@ from gancore.data import companion_image, read_rgb
 from gancore.errors import UserError, check_finite
 
 from .hints import read_hint_image, rgba_to_hints, shrink
+from .lab import colorize_full_resolution, rgb_to_lab_scaled
 from .spread import spread_hints
-from .task import colorize_full_resolution, rgb_to_lab_scaled
 
 
 @torch.no_grad()

@@ -12,72 +12,23 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
+from .. import latent, losses, penalties, samplers, trainers  # noqa: F401  (every component registered)
 from ..errors import ConfigError, UserError
-from ..latent import LATENTS
 from ..layers.defaults import LayerDefaults
-from ..losses import LOSSES, RECONSTRUCTIONS
-from ..penalties import PENALTIES
-from ..samplers import SAMPLERS
-from ..tasks import TASKS, load_task_plugins
-from ..trainers import TRAINERS
+from ..tasks import load_task_plugins
 from ..tricks import TricksConfig
-from .component import ComponentConfig
+from .components import (
+    LatentConfig,
+    LossConfig,
+    PenaltiesConfig,
+    ReconstructionConfig,
+    SamplerConfig,
+    TaskConfig,
+    TrainerConfig,
+)
 from .fields import from_dict, to_dict
-
-
-class TaskConfig(ComponentConfig):
-    registry: ClassVar = TASKS
-
-
-class LossConfig(ComponentConfig):
-    registry: ClassVar = LOSSES
-
-
-class ReconstructionConfig(ComponentConfig):
-    registry: ClassVar = RECONSTRUCTIONS
-
-
-class TrainerConfig(ComponentConfig):
-    registry: ClassVar = TRAINERS
-
-
-class LatentConfig(ComponentConfig):
-    registry: ClassVar = LATENTS
-
-
-class SamplerConfig(ComponentConfig):
-    registry: ClassVar = SAMPLERS
-
-
-class PenaltyConfig(ComponentConfig):
-    registry: ClassVar = PENALTIES
-
-    @classmethod
-    def from_json(cls, value: Any, path: str) -> ComponentConfig:
-        if isinstance(value, dict) and "penalty_type" in value and "type" not in value:  # GAGA's spelling
-            value = {"type": value["penalty_type"], **{k: v for k, v in value.items() if k != "penalty_type"}}
-        return super().from_json(value, path)
-
-
-@dataclass(frozen=True)
-class PenaltiesConfig:
-    """``"penalty"``: one penalty object (or name), or a list of them; applied in order."""
-
-    items: tuple[PenaltyConfig, ...] = ()
-
-    @classmethod
-    def from_json(cls, value: Any, path: str) -> PenaltiesConfig:
-        if isinstance(value, list):
-            return cls(tuple(PenaltyConfig.from_json(v, f"{path}[{i}]") for i, v in enumerate(value)))
-        return cls((PenaltyConfig.from_json(value, path),))
-
-    def to_json(self) -> list[Any]:
-        return [p.to_json() for p in self.items]
-
-    def build(self) -> tuple[Any, ...]:
-        return tuple(p.build() for p in self.items)
 
 
 @dataclass(frozen=True)
@@ -149,7 +100,7 @@ class Config:
     reconstruction: ReconstructionConfig | None = None
     latent: LatentConfig = field(default_factory=lambda: LatentConfig.from_json({"type": "gaussian"}, "latent"))
     trainer: TrainerConfig = field(default_factory=lambda: TrainerConfig.from_json({"type": "alternating"}, "trainer"))
-    penalty: PenaltiesConfig = PenaltiesConfig()  # one penalty or a list (gancore/penalties)
+    penalty: PenaltiesConfig = field(default_factory=PenaltiesConfig)  # one penalty or a list (gancore/penalties)
     tricks: TricksConfig = field(
         default_factory=TricksConfig
     )  # training heuristics, each off by default (gancore/tricks)

@@ -51,13 +51,12 @@ TASKS: Registry[type] = Registry("task")
 
 
 def load_task_plugins() -> None:
-    """Register every installed task: the core's own 2-D benchmark (``toy2d``) and each module named
-    in the ``gancore.tasks`` entry-point group (the apps' tasks, or any other package's).
+    """Register every installed task: each module named in the ``gancore.tasks`` entry-point group
+    (the core's own 2-D benchmark ``toy2d``, the apps' tasks, any other package's).
 
-    The core imports no app by name. A plugin that fails to import is reported once and skipped.
+    The registry imports no task by name: tasks import it. A plugin that fails to import is
+    reported once and skipped.
     """
-    from ..toy2d import task  # noqa: F401  (registers "toy2d")
-
     for entry in _entry_points("gancore.tasks"):
         if entry.value in _LOADED:
             continue

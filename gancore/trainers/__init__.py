@@ -1,6 +1,6 @@
 """Trainers: how G and D take turns. Each registers under its config ``type``."""
 
-from . import alternating, balanced, consensus, curriculum, fitness, gang, simultaneous  # noqa: F401
-from .base import TRAINERS  # first: the config schema imports TRAINERS while trainers import config helpers
+from . import alternating, balanced, consensus, curriculum, fitness, gang, simultaneous  # noqa: F401  (registration)
+from .base import TRAINERS
 
 __all__ = ["TRAINERS"]

@@ -35,8 +35,8 @@ class Stage:
 
     @classmethod
     def from_json(cls, value: Any, path: str) -> Stage:
+        from ..config.components import LossConfig, PenaltiesConfig, TrainerConfig  # (lazy: this package loads first)
         from ..config.fields import convert
-        from ..config.schema import LossConfig, PenaltiesConfig, TrainerConfig  # (the schema imports trainers)
 
         if not isinstance(value, Mapping):
             raise ConfigError(path, f"expected an object {{...}}, got {value!r}")

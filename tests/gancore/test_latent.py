@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from gancore.config.schema import LatentConfig
+from gancore.config.components import LatentConfig
 from gancore.errors import ConfigError
 from gancore.latent.projections import project
 

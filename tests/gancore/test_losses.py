@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from gancore.config.schema import LossConfig, ReconstructionConfig
+from gancore.config.components import LossConfig, ReconstructionConfig
 
 REAL = torch.tensor([2.0, -1.0])
 FAKE = torch.tensor([0.5, -3.0])

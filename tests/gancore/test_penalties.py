@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from gancore.config.schema import PenaltiesConfig
+from gancore.config.components import PenaltiesConfig
 from gancore.errors import ConfigError
 from gancore.penalties import CriticInputs
 from gancore.penalties.gradient import interpolate

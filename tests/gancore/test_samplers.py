@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from gancore.config import config_from_dict
-from gancore.config.schema import SamplerConfig
+from gancore.config.components import SamplerConfig
 from gancore.errors import ConfigError
 from gancore.gan import build_gan
 from gancore.tasks import Pair

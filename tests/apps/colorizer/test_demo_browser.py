@@ -19,7 +19,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from apps.colorizer.demo import PALETTE
-from apps.colorizer.task import rgb_to_lab_scaled
+from apps.colorizer.lab import rgb_to_lab_scaled
 from tests.apps.inpainter.test_demo_browser import upload_photo
 from tests.browser import chromium, fetch, serve_demo
 from tests.helpers import ROOT

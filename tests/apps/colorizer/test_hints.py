@@ -18,7 +18,8 @@ from apps.colorizer.hints import (
     simulate,
 )
 from apps.colorizer.infer import colorize
-from apps.colorizer.task import ColorizerTask, guided_upsample, rgb_to_lab_scaled
+from apps.colorizer.lab import guided_upsample, rgb_to_lab_scaled
+from apps.colorizer.task import ColorizerTask
 from gancore.config import config_from_dict
 from gancore.errors import ConfigError
 from gancore.gan import build_generator

@@ -6,7 +6,8 @@ import numpy as np
 import torch
 
 from apps.colorizer.infer import colorize
-from apps.colorizer.task import ColorizerTask, colorize_full_resolution, lab_scaled_to_rgb, rgb_to_lab_scaled
+from apps.colorizer.lab import colorize_full_resolution, lab_scaled_to_rgb, rgb_to_lab_scaled
+from apps.colorizer.task import ColorizerTask
 
 
 def test_lab_round_trip():
