@@ -56,8 +56,9 @@ photos: install  ## the training photos: Debian packages -> data/photos (+ LICEN
 	$(BIN)/python -m photoset build --out data/photos --debs data/debs
 	rm -rf data/train && mkdir -p data/train && cd data/train && ln -s ../photos/*.jpg ../../assets/photos/*.jpg .
 
-eval: install  ## every shipped model vs its classical baselines (and the peers, after make peers) on assets/eval: eval/RESULTS.md, JSON, sheets
+eval: install  ## every shipped model vs its classical baselines (and the peers, after make peers) on assets/eval: eval/RESULTS.md, JSON, sheets, the README's pictures
 	$(BIN)/python -m apps eval
+	$(BIN)/python tools/readme_pictures.py
 
 bench: install  ## throughput of every app vs the model alone, and the training step with each speed setting (bench/results/*.json; ~10 min on 2 CPU cores)
 	$(BIN)/python bench/throughput.py

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from gancore.cli import App, lazy, main
+from gancore.app import App, lazy
+from gancore.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from gancore.cli import lazy
+from gancore.app import lazy
 from tests.helpers import ROOT
 
 
