@@ -39,14 +39,13 @@ PALETTE = [  # the brush's preset colours; the colour picker gives any other
 
 
 def examples_for_the_editor() -> list[list[dict]]:
-    """The page's examples as editor values: first the photos that have strokes in ``colorizer-hints/``
-    (a hint image of the same stem, as ``run --hints`` finds it), then every gray photo with none."""
+    """The page's examples as editor values, each photo once: first the photos that have strokes in
+    ``colorizer-hints/`` (a hint image of the same stem, as ``run --hints`` finds it), then the others."""
     photos = sorted(EXAMPLES.glob("*.jpg")) if EXAMPLES.is_dir() else []
     strokes = {p: EXAMPLES / "colorizer-hints" / f"{p.stem}.png" for p in photos}
-    with_strokes = [
-        [{"background": str(p), "layers": [str(s)], "composite": None}] for p, s in strokes.items() if s.is_file()
-    ]
-    plain = [[{"background": str(p), "layers": [], "composite": None}] for p in photos]
+    with_strokes = [[{"background": str(p), "layers": [str(s)], "composite": None}] for p, s in strokes.items()
+                    if s.is_file()]  # fmt: skip
+    plain = [[{"background": str(p), "layers": [], "composite": None}] for p, s in strokes.items() if not s.is_file()]
     return with_strokes + plain
 
 
@@ -88,10 +87,15 @@ def as_gray(editor: dict | None):
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
-    task, gen, cfg = load_generator(model, device, task="colorizer")
-    takes_hints = task.channels == 4
+    from ..pickers import Loaded, compare_view, compared, model_choices, pickers
 
-    def run(photo, hints: np.ndarray | None) -> tuple[np.ndarray, str]:
+    choices = model_choices("colorizer", Path(model))
+    loaded = Loaded(choices, lambda path: load_generator(path, device, task="colorizer"))
+    first = next(iter(choices))
+    takes_hints = loaded(first)[0].channels == 4
+
+    def run(photo, hints: np.ndarray | None, label: str = first) -> tuple[np.ndarray, str]:
+        task, gen, cfg = loaded(label)
         rgb = np.asarray(to_rgb(photo))
         if rgb.shape[0] * rgb.shape[1] > MAX_PIXELS:
             raise gr.Error(
@@ -99,25 +103,29 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             )
         if hints is None:
             note = "Colorized automatically (no colour strokes)."
-        elif not takes_hints:
+        elif task.channels != 4:
             hints, note = None, "This model takes no colour hints: the strokes were ignored."
         else:
             note = f"Colorized with {int((hints[..., 3] >= 128).sum()):,} hint pixels."
         return colorize(gen, cfg.data.size, rgb, device, hints, task.channels), note
 
-    def run_page(editor):
+    def run_page(editor, label=first, other=None):
         background = (editor or {}).get("background")
         if background is None:
             raise gr.Error("Upload a photo first.")
         photo = to_rgb(_pil(background))
-        return run(photo, painted_hints(editor.get("layers"), photo.size))
+        hints = painted_hints(editor.get("layers"), photo.size)
+        out, note = run(photo, hints, label)
+        gray = gray_baseline(np.asarray(photo))
+        view = compared(label, Image.fromarray(out), other, lambda o: Image.fromarray(run(photo, hints, o)[0]))
+        return (Image.fromarray(gray), Image.fromarray(out)), out, note, *view
 
     with gr.Blocks(title="Colorizer") as page:
         gr.Markdown(
             "# Colorizer\nUpload a photo, colour or black-and-white: it is shown gray. Press Colorize, or "
             "first paint a few strokes where you know the colour (a dress, a car, a door): pick a colour "
             "and brush over the area. The model keeps the photo's lightness and paints in the colour, at "
-            "its full size."
+            "its full size; drag the slider to compare with the gray photo."
             + ("" if takes_hints else "\n\n*This model colorizes automatically only; strokes are ignored.*")
         )
         with gr.Row():
@@ -134,12 +142,27 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 ),
                 MAX_PIXELS,
             )
-            out = gr.Image(label="Colorized", type="numpy", format="png", interactive=False, elem_id="output-image")
+            with gr.Column():
+                slider = gr.ImageSlider(
+                    label="Gray | colorized", type="pil", format="png", interactive=False, elem_id="before-after"
+                )
+                out = gr.Image(
+                    label="Colorized (PNG)", type="numpy", format="png", interactive=False, elem_id="output-image"
+                )
+        with gr.Row():
+            chosen, other = pickers(list(choices))
         with gr.Row():
             button = gr.Button("Colorize", variant="primary", elem_id="colorize-button")
             info = gr.Markdown(elem_id="colorize-info")
+        row, first_out, second_out = compare_view()
         editor.upload(as_gray, inputs=editor, outputs=[editor, info], api_visibility="private")
-        button.click(run_page, inputs=editor, outputs=[out, info], api_name="colorize_page", api_visibility="private")
+        button.click(
+            run_page,
+            inputs=[editor, chosen, other],
+            outputs=[slider, out, info, row, first_out, second_out],
+            api_name="colorize_page",
+            api_visibility="private",
+        )
         examples = examples_for_the_editor() if takes_hints else [[str(p)] for p in sorted(EXAMPLES.glob("*.jpg"))]
         if examples:
             gr.Examples(

@@ -7,6 +7,7 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
+from ..pickers import compare_view, compared, pickers
 from ..uploads import guarded
 from .infer import Upscaler
 
@@ -93,7 +94,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
     top = max(scale for _, scale in models.values())
     choices = [f"x{s}" for s in range(2, top + 1)]
 
-    def run(image, factor, label=labels[0], strength=1.0):
+    def run(image, factor, label=labels[0], strength=1.0, other=None):
         if image is None:
             raise gr.Error("Upload a picture first.")
         scale = int(str(factor).lstrip("x"))
@@ -102,11 +103,15 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 f"The output would exceed {MAX_OUTPUT_PIXELS // 1_000_000} MP; use the `run` command "
                 "(--max-pixels for above 89 MP)."
             )
-        chosen = upscaler(label, None if strength is None else float(strength))
-        if scale > chosen.scale:
-            raise gr.Error(f"{label} upscales at most x{chosen.scale}; pick another model or a lower factor.")
-        before, after = before_after(chosen, image, scale)
-        return (before, after), after
+
+        def upscaled(name: str) -> tuple[Image.Image, Image.Image]:
+            chosen = upscaler(name, None if strength is None else float(strength))
+            if scale > chosen.scale:
+                raise gr.Error(f"{name} upscales at most x{chosen.scale}; pick another model or a lower factor.")
+            return before_after(chosen, image, scale)
+
+        before, after = upscaled(label)
+        return (before, after), after, *compared(label, after, other, lambda name: upscaled(name)[1])
 
     def for_scale(scale: int) -> str:
         """The API's model for a factor: a PSNR model of that scale, else the smallest larger one."""
@@ -133,7 +138,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 MAX_INPUT_PIXELS,
             )
             with gr.Column():
-                chosen = gr.Dropdown(labels, value=labels[0], label="Model", elem_id="model")
+                chosen, other = pickers(labels)
                 factor = gr.Radio(choices, value=f"x{up.scale}", label="Scale", elem_id="scale")
                 strength = gr.Slider(
                     0, 1, value=1, step=0.05, label="Strength (GAN models: 0 = faithful, 1 = natural texture)",
@@ -146,11 +151,17 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         out = gr.Image(
             label="Upscaled (PNG)", type="pil", image_mode=None, format="png", interactive=False, elem_id="output"
         )
+        row, first_out, second_out = compare_view()
         examples = sorted((EXAMPLES / "superres").glob("*.png"))
         if examples:
             gr.Examples([[str(p), f"x{up.scale}"] for p in examples], inputs=[inp, factor], label="Examples")
         page_event = {"api_name": "upscale_page", "api_visibility": "private"}  # the page's own; programs: /upscale
-        button.click(run, inputs=[inp, factor, chosen, strength], outputs=[slider, out], **page_event)
+        button.click(
+            run,
+            inputs=[inp, factor, chosen, strength, other],
+            outputs=[slider, out, row, first_out, second_out],
+            **page_event,
+        )
 
         # the endpoint for programs (gradio_client): /upscale (image, scale as an integer) -> one PNG
         def api_upscale(image, scale):
@@ -162,7 +173,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 raise gr.Error(f"scale must be an integer from 2 to {top}, got {scale!r}") from None
             if not 2 <= factor <= top or factor != scale:
                 raise gr.Error(f"scale must be an integer from 2 to {top}, got {scale!r}")
-            return run(image, factor, for_scale(factor))[1]
+            return run(image, factor, for_scale(factor))[1]  # (no compare: the row's outputs are dropped)
 
         with gr.Row(visible=False):
             api_in = guarded(gr.Image(label="image", type="pil", image_mode=None), MAX_INPUT_PIXELS)

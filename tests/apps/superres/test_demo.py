@@ -35,7 +35,8 @@ def test_make_demo(model_file, small_photos):
     assert isinstance(page, gr.Blocks)
     fn = next(f for f in page.fns.values() if f.api_name == "upscale_page")
     photo = Image.open(next(small_photos.glob("*.jpg")))
-    (before, after), png = fn.fn(photo, "x2")
+    (before, after), png, row, *_ = fn.fn(photo, "x2")
+    assert row["visible"] is False  # no second model asked
     assert png is after and after.size == (2 * photo.width, 2 * photo.height) and before.size == after.size
     with pytest.raises(gr.Error, match="Upload a picture first"):
         fn.fn(None, "x2")
