@@ -19,7 +19,9 @@ def picture(image: Any) -> Image.Image:
     from gancore.data import open_image
 
     if isinstance(image, Image.Image):
-        return _not_empty(image)
+        from gancore.data.profiles import to_srgb
+
+        return _not_empty(to_srgb(image))  # a colour profile in ``image.info``: converted, as from a file
     if isinstance(image, (str, Path)):
         return _not_empty(open_image(Path(image)))
     if isinstance(image, np.ndarray):

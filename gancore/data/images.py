@@ -1,7 +1,8 @@
 """Reading image files of any common kind into one form: RGB ``uint8`` arrays ``(H, W, 3)``.
 
-EXIF orientation is applied; gray, gray+alpha, RGBA, palette, CMYK and 16-bit images are
-converted (alpha is composited over white). Unreadable files raise ``BadImage`` with the reason.
+EXIF orientation is applied and an embedded colour profile converted to sRGB (profiles.py); gray,
+gray+alpha, RGBA, palette, CMYK and 16-bit images are converted (alpha is composited over white).
+Unreadable files raise ``BadImage`` with the reason.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ..errors import UserError
+from .profiles import to_srgb
 
 EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
@@ -113,7 +115,8 @@ warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
 def open_image(path: str | Path, note_frames: bool = False) -> Image.Image:
-    """Open and fully decode ``path`` with EXIF orientation applied (mode unchanged).
+    """Open and fully decode ``path`` with EXIF orientation applied and its colour profile converted to
+    sRGB (the mode unchanged, except CMYK with a profile: RGB).
 
     Pictures over Pillow's ``Image.MAX_IMAGE_PIXELS`` (decompression-bomb guard) are refused before decoding.
     An animation or a multi-page file gives its first frame; ``note_frames`` says so on stderr (``run``).
@@ -130,7 +133,7 @@ def open_image(path: str | Path, note_frames: bool = False) -> Image.Image:
             frames = getattr(img, "n_frames", 1)
             if note_frames and frames > 1:
                 print(f"note: {path} has {frames} frames (an animation or pages); the first is used", file=sys.stderr)
-            return ImageOps.exif_transpose(img)
+            return to_srgb(ImageOps.exif_transpose(img), str(path))
     except Image.DecompressionBombError:  # Pillow refuses pictures over twice its limit in open() itself
         raise BadImage(f"{path}: cannot read image (over the {Image.MAX_IMAGE_PIXELS} pixel limit against "
                        "decompression bombs; run --max-pixels N raises it)") from None  # fmt: skip
