@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image
 
 from gancore.data.images import to_rgb
+from gancore.data.profiles import to_srgb
 from gancore.inference import load_generator
 
 from ..uploads import guarded, hidden_endpoint
@@ -113,7 +114,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         background = (editor or {}).get("background")
         if background is None:
             raise gr.Error("Upload a photo first.")
-        photo = to_rgb(_pil(background))
+        photo = to_rgb(to_srgb(_pil(background)))  # a colour profile the upload kept: converted
         hints = painted_hints(editor.get("layers"), photo.size)
         out, note = run(photo, hints, label)
         gray = gray_baseline(np.asarray(photo))

@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image
 
 from gancore.data.images import to_rgb
+from gancore.data.profiles import to_srgb
 from gancore.inference import load_generator
 
 from ..uploads import guarded, hidden_endpoint
@@ -58,7 +59,8 @@ def hole_of(editor: dict | None, mask: Image.Image | None, grow_px: int = 0) -> 
     background = (editor or {}).get("background")
     if background is None:
         raise gr.Error("Upload a photo first.")
-    photo = to_rgb(background if isinstance(background, Image.Image) else Image.fromarray(np.asarray(background)))
+    picture = background if isinstance(background, Image.Image) else Image.fromarray(np.asarray(background))
+    photo = to_rgb(to_srgb(picture))  # a colour profile the upload kept: converted, as `run` does
     if photo.width * photo.height > MAX_PIXELS:
         raise gr.Error(
             f"The photo exceeds {MAX_PIXELS // 1_000_000} MP; use the `run` command (--max-pixels for above 89 MP)."

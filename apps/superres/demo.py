@@ -7,6 +7,8 @@ from pathlib import Path
 import gradio as gr
 from PIL import Image
 
+from gancore.data.profiles import to_srgb
+
 from ..pickers import compare_view, compared, pickers
 from ..uploads import guarded
 from .infer import Upscaler
@@ -97,6 +99,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
     def run(image, factor, label=labels[0], strength=1.0, other=None):
         if image is None:
             raise gr.Error("Upload a picture first.")
+        image = to_srgb(image)  # a colour profile the upload kept: converted, as `run` does
         scale = int(str(factor).lstrip("x"))
         if image.width * image.height * scale * scale > MAX_OUTPUT_PIXELS:
             raise gr.Error(
