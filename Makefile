@@ -64,8 +64,9 @@ bench: install  ## throughput of every app vs the model alone, and the training 
 	$(BIN)/python bench/throughput.py
 	$(BIN)/python bench/train_settings.py
 
-bench-memory: install  ## peak memory and time of a 6000 x 4000 x2 upscale (bench/results/superres_memory.json)
+bench-memory: install  ## peak memory of a 6000 x 4000 x2 upscale, and of colorizing and filling a 6000 x 4000 photo (bench/results/*_memory.json)
 	$(BIN)/python bench/superres_memory.py
+	$(BIN)/python bench/photo_memory.py
 
 bench-toy2d: install  ## the 2-D GAN sweep, every loss x trainer on the ring: bench/results/toy2d/{results.csv,table.md,png/}
 	$(BIN)/python -m gancore.toy2d sweep --config configs/toy2d/standard.json --losses all --trainers all --penalties none --out bench/results/toy2d

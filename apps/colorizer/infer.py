@@ -13,8 +13,8 @@ from PIL import Image
 from gancore.data import companion_image, read_rgb
 from gancore.errors import UserError, check_finite
 
+from .bands import join, lightness
 from .hints import read_hint_image, rgba_to_hints, shrink
-from .lab import colorize_full_resolution, rgb_to_lab_scaled
 from .spread import spread_hints
 
 
@@ -54,9 +54,8 @@ def colorize(
     if upsample not in ("guided", "bilinear"):
         raise ValueError(f"upsample: 'guided' or 'bilinear'. Got {upsample!r}")
     dev = torch.device(device)
-    x = torch.from_numpy(np.array(rgb)).to(dev).permute(2, 0, 1)[None].float() / 127.5 - 1
     with torch.autocast(dev.type, enabled=False):  # colour maths in fp32 whatever the caller's autocast
-        light, _ = rgb_to_lab_scaled(x)  # (1, 1, H, W) in [-1, 1]; any colour in the input is dropped
+        light = lightness(rgb, dev)  # (1, 1, H, W) in [-1, 1]; any colour in the input is dropped
         small = F.interpolate(light, size=(size, size), mode="bilinear", antialias=True, align_corners=False)
         cond, hint_ab, mask = small, None, None
         if channels == 4:
@@ -76,9 +75,7 @@ def colorize(
     with torch.autocast(dev.type, enabled=False):
         if spread and hint_ab is not None:
             ab = spread_hints(ab, small, hint_ab, mask)
-        guide = small if upsample == "guided" else None
-        out = colorize_full_resolution(light, ab, guide)[0]  # (3, H, W) in [0, 1]
-    return (out.permute(1, 2, 0).cpu().numpy() * 255.0 + 0.5).astype(np.uint8)
+        return join(light, ab, small if upsample == "guided" else None)  # band by band: bounded memory
 
 
 def condition_channels(gen) -> int:

@@ -57,6 +57,16 @@ def guided_upsample(
     ``(2 radius + 1)``-px windows (``eps`` regularises; large eps = plain smoothing), their
     coefficients upsampled bilinearly and applied to the full-resolution L. Returns ``(B, 2, H, W)``.
     """
+    coef = guided_coefficients(light_small, ab_small, radius, eps)
+    coef = F.interpolate(coef, size=light_full.shape[-2:], mode="bilinear", align_corners=False)
+    return coef[:, :2] * light_full + coef[:, 2:]
+
+
+def guided_coefficients(
+    light_small: torch.Tensor, ab_small: torch.Tensor, radius: int = GUIDE_RADIUS, eps: float = GUIDE_EPS
+) -> torch.Tensor:
+    """The guided filter's linear models at the small size: ``(B, 4, h, w)``, the slopes A (2 channels)
+    then the offsets B (2), each box-averaged; ``ab = A * L + B`` once upsampled to L's size."""
     k = (2 * radius + 1, 2 * radius + 1)
 
     def box(x: torch.Tensor) -> torch.Tensor:
@@ -67,7 +77,4 @@ def guided_upsample(
     cov = box(light_small * ab_small) - mean_l * mean_ab
     a = cov / (var_l + eps)
     b = mean_ab - a * mean_l
-    coef = F.interpolate(
-        torch.cat([box(a), box(b)], dim=1), size=light_full.shape[-2:], mode="bilinear", align_corners=False
-    )
-    return coef[:, :2] * light_full + coef[:, 2:]
+    return torch.cat([box(a), box(b)], dim=1)

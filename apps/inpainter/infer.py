@@ -13,6 +13,7 @@ import sys
 import zlib
 from pathlib import Path
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -36,13 +37,17 @@ def fill_crop(
     """The generator's composite for one crop: ``rgb`` ``(h, w, 3)`` uint8, ``hole`` ``(h, w)`` bool ->
     ``(h, w, 3)`` float RGB in [0, 255] (meaningful inside the hole)."""
     h, w = hole.shape
-    x = torch.from_numpy(np.array(rgb, dtype=np.float32)).to(device).permute(2, 0, 1)[None] / 127.5 - 1
-    m = torch.from_numpy(np.array(hole)).to(device)[None, None].float()
     f = min(1.0, max_side / max(h, w))
     sh, sw = max(1, round(h * f)), max(1, round(w * f))
-    if f < 1:  # work at most max_side wide; a hole pixel anywhere in a cell keeps the cell a hole
-        x = F.interpolate(x, size=(sh, sw), mode="area")
-        m = (F.interpolate(m, size=(sh, sw), mode="area") > 0).float()
+    if f < 1:  # work at most max_side wide, reduced from the 8-bit crop (no full-size float copy)
+        small = cv2.resize(np.ascontiguousarray(rgb), (sw, sh), interpolation=cv2.INTER_AREA)
+        x = torch.from_numpy(small.astype(np.float32)).to(device).permute(2, 0, 1)[None] / 127.5 - 1
+        cells = cv2.resize(hole.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
+        m = torch.from_numpy((cells > 0).astype(np.float32)).to(device)[None, None]  # a hole pixel anywhere in
+        # a cell keeps the cell a hole
+    else:
+        x = torch.from_numpy(np.array(rgb, dtype=np.float32)).to(device).permute(2, 0, 1)[None] / 127.5 - 1
+        m = torch.from_numpy(np.array(hole)).to(device)[None, None].float()
     ph, pw = -sh % MULTIPLE, -sw % MULTIPLE
     if ph or pw:  # reflect-pad to the network's multiple (replicate when the crop is too thin to reflect)
         mode = "reflect" if ph < sh and pw < sw else "replicate"
@@ -51,11 +56,14 @@ def fill_crop(
     cond = task.make_condition(x, m)
     out = task.compose(cond, gen({"condition": cond}))[:, :, :sh, :sw]
     check_finite(out)
-    if f < 1:
-        out = F.interpolate(out.float(), size=(h, w), mode="bicubic", align_corners=False)
-    return ((out[0].float().permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).cpu().numpy()
+    rgb_out = ((out[0].float().permute(1, 2, 0).clamp(-1, 1) + 1) * 127.5).cpu().numpy()
+    if f < 1:  # back to the crop's size (bicubic; only the hole's pixels are used): one float copy
+        rgb_out = cv2.resize(rgb_out, (w, h), interpolation=cv2.INTER_CUBIC)
+        np.clip(rgb_out, 0.0, 255.0, out=rgb_out)
+    return rgb_out
 
 
+@torch.no_grad()
 def inpaint(task, gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE) -> np.ndarray:
     """``rgb`` ``(H, W, 3)`` uint8 and ``hole`` ``(H, W)`` bool -> filled ``(H, W, 3)`` uint8.
 
