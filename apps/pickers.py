@@ -45,11 +45,11 @@ class Loaded:
 
     def __call__(self, label: str | None) -> Any:
         """The model of ``label`` (None: the first choice)."""
-        import gradio as gr
+        from .uploads import refuse
 
         label = label or next(iter(self.choices))
         if label not in self.choices:
-            raise gr.Error(f"unknown model {label!r}; pick one of the list")
+            raise refuse(f"unknown model {label!r}; pick one of the list")
         if label not in self.models:
             if len(self.models) >= KEEP:
                 self.models.pop(next(iter(self.models)))

@@ -15,6 +15,12 @@ from PIL import Image
 NOT_AN_IMAGE = "That file is not an image this page can read (PNG, JPEG, WebP, BMP or TIFF)."
 
 
+def refuse(message: str) -> gr.Error:
+    """A user's mistake as the page shows it (a red toast), logged by nobody: Gradio prints a full
+    traceback on the server for every ``gr.Error`` unless told not to, and a mistake is no bug."""
+    return gr.Error(message, print_exception=False)
+
+
 def _paths(payload: Any) -> list[str]:
     """The uploaded files behind a component's payload (an image, or an editor's background)."""
     if payload is None:
@@ -38,11 +44,11 @@ def check_header(path: str, max_pixels: int) -> None:
             with Image.open(path) as image:
                 width, height = image.size
     except Image.DecompressionBombError:
-        raise gr.Error(f"The picture is far too large for this page (limit {max_pixels / 1e6:.0f} MP).") from None
+        raise refuse(f"The picture is far too large for this page (limit {max_pixels / 1e6:.0f} MP).") from None
     except Exception:
-        raise gr.Error(NOT_AN_IMAGE) from None
+        raise refuse(NOT_AN_IMAGE) from None
     if width * height > max_pixels:
-        raise gr.Error(
+        raise refuse(
             f"The picture is {width} x {height} ({width * height / 1e6:.0f} MP); this page takes up to "
             f"{max_pixels / 1e6:.0f} MP. The `run` command takes larger ones (up to 89 MP unless "
             "--max-pixels says more)."
@@ -65,7 +71,7 @@ def guarded(component: Any, max_pixels: int) -> Any:
         except gr.Error:
             raise
         except Exception:
-            raise gr.Error(NOT_AN_IMAGE) from None
+            raise refuse(NOT_AN_IMAGE) from None
 
     component.preprocess = preprocess
     return component

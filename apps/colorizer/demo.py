@@ -19,7 +19,7 @@ from gancore.data.images import to_rgb
 from gancore.data.profiles import to_srgb
 from gancore.inference import load_generator
 
-from ..uploads import guarded, hidden_endpoint
+from ..uploads import guarded, hidden_endpoint, refuse
 from .evaluate import gray_baseline
 from .infer import colorize
 
@@ -99,7 +99,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         task, gen, cfg = loaded(label)
         rgb = np.asarray(to_rgb(photo))
         if rgb.shape[0] * rgb.shape[1] > MAX_PIXELS:
-            raise gr.Error(
+            raise refuse(
                 f"The photo exceeds {MAX_PIXELS // 1_000_000} MP; use the `run` command (--max-pixels for above 89 MP)."
             )
         if hints is None:
@@ -113,7 +113,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
     def run_page(editor, label=first, other=None):
         background = (editor or {}).get("background")
         if background is None:
-            raise gr.Error("Upload a photo first.")
+            raise refuse("Upload a photo first.")
         photo = to_rgb(to_srgb(_pil(background)))  # a colour profile the upload kept: converted
         hints = painted_hints(editor.get("layers"), photo.size)
         out, note = run(photo, hints, label)
@@ -175,7 +175,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
 
         def api_colorize(image, hint_image=None):
             if image is None:
-                raise gr.Error("Send a photo.")
+                raise refuse("Send a photo.")
             photo = to_rgb(image)
             hints = None
             if hint_image is not None:

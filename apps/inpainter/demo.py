@@ -17,7 +17,7 @@ from gancore.data.images import to_rgb
 from gancore.data.profiles import to_srgb
 from gancore.inference import load_generator
 
-from ..uploads import guarded, hidden_endpoint
+from ..uploads import guarded, hidden_endpoint, refuse
 from .infer import MAX_SIDE, grow, inpaint
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo" / "inpainter"
@@ -58,17 +58,17 @@ def hole_of(editor: dict | None, mask: Image.Image | None, grow_px: int = 0) -> 
     ``grow_px`` as ``run --dilate``) and a note; a gr.Error when there is no photo or no hole."""
     background = (editor or {}).get("background")
     if background is None:
-        raise gr.Error("Upload a photo first.")
+        raise refuse("Upload a photo first.")
     picture = background if isinstance(background, Image.Image) else Image.fromarray(np.asarray(background))
     photo = to_rgb(to_srgb(picture))  # a colour profile the upload kept: converted, as `run` does
     if photo.width * photo.height > MAX_PIXELS:
-        raise gr.Error(
+        raise refuse(
             f"The photo exceeds {MAX_PIXELS // 1_000_000} MP; use the `run` command (--max-pixels for above 89 MP)."
         )
     hole_up, note = uploaded_hole(mask, photo.size)
     hole = painted_hole(editor.get("layers"), photo.size) | hole_up
     if not hole.any():
-        raise gr.Error("Paint over what should be removed, or upload a mask.")
+        raise refuse("Paint over what should be removed, or upload a mask.")
     if grow_px:
         hole = grow(hole, int(grow_px))
     return photo, hole, note
@@ -172,7 +172,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
 
         def api_fill(image, mask_image):
             if image is None or mask_image is None:
-                raise gr.Error("Send a photo and a mask (white = fill).")
+                raise refuse("Send a photo and a mask (white = fill).")
             task, gen, _ = loaded(first)
             return fill(task, gen, {"background": image, "layers": []}, mask_image, device)[0]
 

@@ -10,7 +10,7 @@ from PIL import Image
 from gancore.data.profiles import to_srgb
 
 from ..pickers import compare_view, compared, pickers
-from ..uploads import guarded
+from ..uploads import guarded, refuse
 from .infer import Upscaler
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "assets" / "demo"
@@ -81,7 +81,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         """The model of ``label``; for a GAN model with a PSNR partner and ``strength`` below 1, the two
         networks interpolated (``strength.py``); other models ignore the strength."""
         if label not in models:
-            raise gr.Error(f"unknown model {label!r}")
+            raise refuse(f"unknown model {label!r}")
         path = models[label][0]
         if strength is not None and (strength >= 1 or not has_partner(path)):
             strength = None
@@ -98,11 +98,11 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
 
     def run(image, factor, label=labels[0], strength=1.0, other=None):
         if image is None:
-            raise gr.Error("Upload a picture first.")
+            raise refuse("Upload a picture first.")
         image = to_srgb(image)  # a colour profile the upload kept: converted, as `run` does
         scale = int(str(factor).lstrip("x"))
         if image.width * image.height * scale * scale > MAX_OUTPUT_PIXELS:
-            raise gr.Error(
+            raise refuse(
                 f"The output would exceed {MAX_OUTPUT_PIXELS // 1_000_000} MP; use the `run` command "
                 "(--max-pixels for above 89 MP)."
             )
@@ -110,7 +110,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         def upscaled(name: str) -> tuple[Image.Image, Image.Image]:
             chosen = upscaler(name, None if strength is None else float(strength))
             if scale > chosen.scale:
-                raise gr.Error(f"{name} upscales at most x{chosen.scale}; pick another model or a lower factor.")
+                raise refuse(f"{name} upscales at most x{chosen.scale}; pick another model or a lower factor.")
             return before_after(chosen, image, scale)
 
         before, after = upscaled(label)
@@ -120,7 +120,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         """The API's model for a factor: a PSNR model of that scale, else the smallest larger one."""
         faithful = [(s, label) for label, (p, s) in models.items() if not p.stem.endswith("-gan") and s >= scale]
         if not faithful:
-            raise gr.Error(f"scale must be an integer from 2 to {top}, got {scale!r}")
+            raise refuse(f"scale must be an integer from 2 to {top}, got {scale!r}")
         return min(faithful)[1]
 
     with gr.Blocks(title="Super-resolution") as page:
@@ -169,13 +169,13 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         # the endpoint for programs (gradio_client): /upscale (image, scale as an integer) -> one PNG
         def api_upscale(image, scale):
             if image is None:
-                raise gr.Error("Send a picture.")
+                raise refuse("Send a picture.")
             try:
                 factor = int(scale)
             except (TypeError, ValueError):
-                raise gr.Error(f"scale must be an integer from 2 to {top}, got {scale!r}") from None
+                raise refuse(f"scale must be an integer from 2 to {top}, got {scale!r}") from None
             if not 2 <= factor <= top or factor != scale:
-                raise gr.Error(f"scale must be an integer from 2 to {top}, got {scale!r}")
+                raise refuse(f"scale must be an integer from 2 to {top}, got {scale!r}")
             return run(image, factor, for_scale(factor))[1]  # (no compare: the row's outputs are dropped)
 
         with gr.Row(visible=False):

@@ -17,22 +17,30 @@ from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="module")
-def client():
+def server(tmp_path_factory):
+    """The running page and its log file (the server's stdout and stderr)."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "apps", "demo", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    log = tmp_path_factory.mktemp("suite") / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "apps", "demo", "--port", str(port)], cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT)  # fmt: skip
     deadline, found = time.monotonic() + 180, None
     while time.monotonic() < deadline and found is None:
         try:
             found = Client(f"http://127.0.0.1:{port}/", verbose=False)
         except Exception:
             if proc.poll() is not None:
-                pytest.fail(proc.stdout.read().decode())
+                pytest.fail(log.read_text())
             time.sleep(1)
     assert found is not None, "the suite's page did not start"
-    yield found
+    yield found, log
     proc.terminate()
     proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    return server[0]
 
 
 @pytest.fixture
@@ -94,3 +102,13 @@ def test_fill_leaves_every_pixel_outside_the_mask_bit_identical(client, photo, t
     outside = mask == 0
     assert np.array_equal(filled[outside], original[outside])
     assert not np.array_equal(filled[~outside], original[~outside])  # the hole was filled
+
+
+def test_a_users_mistake_is_answered_and_logs_no_traceback(server, photo):
+    client, log = server
+    for scale in (5, "four", 2.5):
+        with pytest.raises(Exception, match="scale must be an integer from 2 to 4"):
+            client.predict(handle_file(str(photo)), scale, api_name="/upscale")
+    with pytest.raises(Exception, match="Send a photo and a mask"):
+        client.predict(handle_file(str(photo)), None, api_name="/fill")
+    assert "Traceback" not in log.read_text()
