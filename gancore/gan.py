@@ -97,7 +97,8 @@ def build_generator(cfg: Config, size: int | None = None) -> tuple[Any, Network]
     size = size or cfg.data.size
     inputs = generator_inputs(cfg, task, size)
     gen = build_network("generator", cfg.generator.layers, inputs, cfg.generator.input, cfg.generator.defaults)
-    want = task.shapes(size)["target"]
+    shapes = task.shapes(size)
+    want = shapes.get("output", shapes["target"])  # a task whose G predicts another form than the target's
     if gen.out_shape != want:
         raise ConfigError(
             "generator.layers",

@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def colorize(image, model=None, device: str = "cpu", hints=None):
+def colorize(image, model=None, device: str = "cpu", hints=None, saturation: float = 1.0):
     """Colorize one picture, as ``run`` does: a PIL image, an ``(H, W, 3)`` uint8 array or a path in,
     a PIL RGB image of the same size out. ``model``: a ``.safetensors`` checkpoint (default: the
     shipped ``assets/models/colorizer.safetensors``); loaded once and reused. ``hints``: colour
     hints as ``run --hints`` reads them (a PIL image, RGBA array or path; opaque pixels give the
-    wanted colour; resized to the picture if need be), for a model that takes them.
+    wanted colour; resized to the picture if need be), for a model that takes them. ``saturation``:
+    the chroma scaled, as ``run --saturation`` (1: as predicted, 0: gray, above 1: more vivid).
 
     >>> from apps.colorizer import colorize
     >>> colorize("old_scan.jpg").save("colorized.png")
@@ -28,7 +29,9 @@ def colorize(image, model=None, device: str = "cpu", hints=None):
 
     task, gen, cfg = generator(model, _DEFAULT_MODEL, "colorizer", device)
     rgb = np.asarray(to_rgb(picture(image)))
-    proc = Colorizer(gen, cfg.data.size, device, task.channels)
+    proc = Colorizer(
+        gen, cfg.data.size, device, task.channels, temperature=task.options.temperature, saturation=saturation
+    )
     if hints is None:
         return proc(rgb)
     if task.channels == 1:

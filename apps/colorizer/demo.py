@@ -95,7 +95,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
     first = next(iter(choices))
     takes_hints = loaded(first)[0].channels == 4
 
-    def run(photo, hints: np.ndarray | None, label: str = first) -> tuple[np.ndarray, str]:
+    def run(photo, hints: np.ndarray | None, label: str = first, saturation: float = 1.0) -> tuple[np.ndarray, str]:
         task, gen, cfg = loaded(label)
         rgb = np.asarray(to_rgb(photo))
         if rgb.shape[0] * rgb.shape[1] > MAX_PIXELS:
@@ -108,17 +108,21 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
             hints, note = None, "This model takes no colour hints: the strokes were ignored."
         else:
             note = f"Colorized with {int((hints[..., 3] >= 128).sum()):,} hint pixels."
-        return colorize(gen, cfg.data.size, rgb, device, hints, task.channels), note
+        kind = {"temperature": task.options.temperature, "saturation": saturation}
+        return colorize(gen, cfg.data.size, rgb, device, hints, task.channels, **kind), note
 
-    def run_page(editor, label=first, other=None):
+    def run_page(editor, label=first, other=None, saturation=1.0):
         background = (editor or {}).get("background")
         if background is None:
             raise refuse("Upload a photo first.")
         photo = to_rgb(to_srgb(_pil(background)))  # a colour profile the upload kept: converted
         hints = painted_hints(editor.get("layers"), photo.size)
-        out, note = run(photo, hints, label)
+        saturation = 1.0 if saturation is None else float(saturation)
+        out, note = run(photo, hints, label, saturation)
         gray = gray_baseline(np.asarray(photo))
-        view = compared(label, Image.fromarray(out), other, lambda o: Image.fromarray(run(photo, hints, o)[0]))
+        view = compared(
+            label, Image.fromarray(out), other, lambda o: Image.fromarray(run(photo, hints, o, saturation)[0])
+        )
         return (Image.fromarray(gray), Image.fromarray(out)), out, note, *view
 
     with gr.Blocks(title="Colorizer") as page:
@@ -152,6 +156,10 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 )
         with gr.Row():
             chosen, other = pickers(list(choices))
+            vivid = gr.Slider(
+                0, 2, value=1, step=0.05, elem_id="saturation",
+                label="Saturation (1 = as the model predicts; more is more vivid, and more often wrong)",
+            )  # fmt: skip
         with gr.Row():
             button = gr.Button("Colorize", variant="primary", elem_id="colorize-button")
             info = gr.Markdown(elem_id="colorize-info")
@@ -159,7 +167,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
         editor.upload(as_gray, inputs=editor, outputs=[editor, info], api_visibility="private")
         button.click(
             run_page,
-            inputs=[editor, chosen, other],
+            inputs=[editor, chosen, other, vivid],
             outputs=[slider, out, info, row, first_out, second_out],
             api_name="colorize_page",
             api_visibility="private",

@@ -111,6 +111,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     """Print the table (and write ``--json``); exit status 1 if an image could not be read."""
     files = require_images(data_dir)
     task, gen, cfg = load_generator(model, args.device, task="colorizer")
+    temperature = task.options.temperature  # a bins head's read-out
     counts = sorted({n for n in getattr(args, "hint_counts", HINT_COUNTS) if n > 0}) if task.channels == 4 else []
     rows: dict[str, list[dict[str, float]]] = {"model": [], "gray": [], "photo": []}
     rows.update({f"hints_{n}": [] for n in counts})
@@ -120,7 +121,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
         name = path.relative_to(data_dir).as_posix()
         names.append(name)
         started = time.perf_counter()
-        out = colorize(gen, cfg.data.size, real, args.device, channels=task.channels)
+        out = colorize(gen, cfg.data.size, real, args.device, channels=task.channels, temperature=temperature)
         seconds.append(time.perf_counter() - started)
         megapixels.append(real.shape[0] * real.shape[1] / 1e6)
         rows["model"].append(scores(out, real))
@@ -128,9 +129,12 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
         rows["photo"].append({"colourfulness": colourfulness(real), "brisque": brisque(real)})
         for n in counts:
             hints = hint_image(real, n, hint_seed(name, n))
-            out = colorize(gen, cfg.data.size, real, args.device, hints, task.channels)
+            out = colorize(gen, cfg.data.size, real, args.device, hints, task.channels, temperature=temperature)
             rows[f"hints_{n}"].append(scores(out, real))
-            alone = colorize(gen, cfg.data.size, real, args.device, hints, task.channels, spread=False)
+            alone = colorize(
+                gen, cfg.data.size, real, args.device, hints, task.channels, spread=False,
+                temperature=temperature,
+            )  # fmt: skip
             rows[f"hints_{n}_network"].append(scores(alone, real))
     if not rows["model"]:
         raise UserError(f"none of the images under {data_dir} could be read")

@@ -16,24 +16,26 @@ import torch.nn.functional as F
 from gancore.export import Exportable
 
 from .infer import condition_channels
-from .lab import lab_scaled_to_rgb, rgb_to_lab_scaled
+from .lab import lab_scaled_to_rgb, read_out, rgb_to_lab_scaled
 
 
 class ColorizeGraph(torch.nn.Module):
-    def __init__(self, gen, channels: int | None = None):
+    def __init__(self, gen, channels: int | None = None, temperature: float = 0.38):
         super().__init__()
         self.gen, self.channels = gen, channels or condition_channels(gen)  # 4: hints held at zero
+        self.temperature = temperature  # a bins head's read-out (lab.read_out)
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         light, _ = rgb_to_lab_scaled(image * 2 - 1)
         cond = light
         if self.channels > 1:  # no hints: hint ab and mask are zero
             cond = torch.cat([light, torch.zeros_like(light).expand(-1, self.channels - 1, -1, -1)], dim=1)
-        return lab_scaled_to_rgb(light, self.gen({"condition": cond}).float())
+        ab = read_out(self.gen({"condition": cond}).float(), self.temperature, size=tuple(light.shape[-2:]))
+        return lab_scaled_to_rgb(light, ab)
 
 
 def make_export(task, gen, cfg, rgb: np.ndarray) -> Exportable:
     x = torch.from_numpy(np.array(rgb)).permute(2, 0, 1)[None].float() / 255.0
     x = F.interpolate(x, size=(cfg.data.size, cfg.data.size + 32), mode="area")  # not square: W is dynamic
     note = "image: (B, 3, H, W) RGB in [0, 1], H and W multiples of 32 -> colorized: (B, 3, H, W) RGB in [0, 1]"
-    return Exportable(ColorizeGraph(gen, task.channels), {"image": x}, "colorized", 32, note)
+    return Exportable(ColorizeGraph(gen, task.channels, task.options.temperature), {"image": x}, "colorized", 32, note)

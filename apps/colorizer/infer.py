@@ -15,6 +15,7 @@ from gancore.errors import UserError, check_finite
 
 from .bands import join, lightness
 from .hints import read_hint_image, rgba_to_hints, shrink
+from .lab import read_out
 from .spread import spread_hints
 
 
@@ -28,6 +29,8 @@ def colorize(
     channels: int | None = None,
     upsample: str = "guided",
     spread: bool = True,
+    temperature: float = 0.38,
+    saturation: float = 1.0,
 ) -> np.ndarray:
     """RGB or gray-as-RGB ``uint8 (H, W, 3)`` -> colorized ``uint8 (H, W, 3)``, same size.
 
@@ -41,6 +44,10 @@ def colorize(
     from the network); None (or no opaque pixel) colorizes automatically. With ``spread`` the
     network's miss at each hint is spread edge-aware around it (``spread.spread_hints``), so the
     painted colour holds there.
+
+    A model with a bins head (``task.head = "bins"``) is read at ``temperature`` (its config's; lower
+    is more vivid). ``saturation`` scales the predicted chroma before the hints and the join (1: as
+    predicted, 0: gray, 1.5: half again as colourful; colours past the gamut are clipped).
     """
     if rgb.ndim != 3 or rgb.shape[2] != 3:
         raise ValueError(f"expected an (H, W, 3) array. Got {rgb.shape}")
@@ -68,8 +75,9 @@ def colorize(
         pad = border_pad(gen, size, dev, channels)
         if pad:  # the photo's edges become interior for the network: no grayer (or coloured) frame
             cond = F.pad(cond, (pad, pad, pad, pad), mode="reflect")
-    ab = gen({"condition": cond}).float()  # (1, 2, size + 2 pad, ...); bf16 under `run --precision bf16`
-    check_finite(ab)
+    raw = gen({"condition": cond}).float()  # (1, 2 or bins, size + 2 pad, ...); bf16 under `run --precision bf16`
+    check_finite(raw)
+    ab = read_out(raw, temperature, saturation, size=tuple(cond.shape[-2:]))
     if pad:
         ab = ab[..., pad:-pad, pad:-pad]
     with torch.autocast(dev.type, enabled=False):
@@ -125,14 +133,25 @@ class Colorizer:
     """
 
     def __init__(
-        self, gen, size: int, device: str = "cpu", channels: int = 1, in_dir: Path | None = None, hints_dir=None
+        self,
+        gen,
+        size: int,
+        device: str = "cpu",
+        channels: int = 1,
+        in_dir: Path | None = None,
+        hints_dir=None,
+        temperature: float = 0.38,
+        saturation: float = 1.0,
     ):
+        if not 0.0 <= saturation <= 3.0:
+            raise UserError(f"--saturation must be from 0 to 3, got {saturation}")
         if hints_dir is not None:
             if channels == 1:
                 raise UserError("--hints: this model takes no colour hints (train one with task.hints = true)")
             if not Path(hints_dir).is_dir():
                 raise UserError(f"hint folder not found: {hints_dir}")
         self.gen, self.size, self.device, self.channels = gen, size, device, channels
+        self.temperature, self.saturation = temperature, saturation
         self.in_dir = Path(in_dir) if in_dir is not None else None
         self.hints_dir = Path(hints_dir) if hints_dir is not None else None
 
@@ -154,10 +173,17 @@ class Colorizer:
 
     def __call__(self, item) -> Image.Image:
         rgb, hints = item if isinstance(item, tuple) else (item, None)
-        return Image.fromarray(colorize(self.gen, self.size, rgb, self.device, hints, self.channels))
+        out = colorize(
+            self.gen, self.size, rgb, self.device, hints, self.channels,
+            temperature=self.temperature, saturation=self.saturation,
+        )  # fmt: skip
+        return Image.fromarray(out)
 
 
 def make_processor(task, gen, cfg, args) -> Colorizer:
     """For ``run``: a ``Colorizer`` at the model's training size, on ``args.device``, with ``--hints``."""
     hints = getattr(args, "hints", None)
-    return Colorizer(gen, cfg.data.size, args.device, task.channels, getattr(args, "input", None), hints)
+    return Colorizer(
+        gen, cfg.data.size, args.device, task.channels, getattr(args, "input", None), hints,
+        temperature=task.options.temperature, saturation=getattr(args, "saturation", 1.0),
+    )  # fmt: skip

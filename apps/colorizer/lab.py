@@ -9,6 +9,8 @@ import kornia
 import torch
 import torch.nn.functional as F
 
+from gancore.losses.bins import annealed_mean
+
 AB_SCALE = 110.0
 
 
@@ -22,6 +24,19 @@ def lab_scaled_to_rgb(light: torch.Tensor, ab: torch.Tensor) -> torch.Tensor:
     """Inverse of ``rgb_to_lab_scaled``: RGB ``(B, 3, H, W)`` in [0, 1] (out-of-gamut colours clipped)."""
     lab = torch.cat([(light + 1.0) * 50.0, ab * AB_SCALE], dim=1)
     return kornia.color.lab_to_rgb(lab, clip=True)
+
+
+def read_out(
+    output: torch.Tensor, temperature: float = 0.38, saturation: float = 1.0, size: tuple[int, int] | None = None
+) -> torch.Tensor:
+    """A generator's output as scaled a*b* ``(B, 2, H, W)``: two channels are a*b* already; more are the
+    logits of a bins head (``gancore.losses.bins``), read by their annealed mean at ``temperature`` and,
+    when the head works at a lower resolution, resized to ``size`` (bilinear). ``saturation`` scales
+    the chroma (1: as predicted; 0: gray; above 1 more vivid, clipped by the gamut)."""
+    ab = output if output.shape[1] == 2 else annealed_mean(output, temperature)
+    if size is not None and tuple(ab.shape[-2:]) != tuple(size):
+        ab = F.interpolate(ab, size=size, mode="bilinear", align_corners=False)
+    return ab if saturation == 1.0 else ab * saturation
 
 
 GUIDE_RADIUS = 2  # px at the model's size

@@ -17,6 +17,14 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
         "(opaque pixels give the wanted colour, transparent ones none); inputs without one are colorized "
         "automatically",
     )
+    p.add_argument(
+        "--saturation",
+        type=float,
+        default=1.0,
+        metavar="S",
+        help="scale the predicted colours' chroma: 1 as the model predicts (default), 0 gray, 1.3 a third more "
+        "vivid (more saturated, and more often wrong where the model is unsure; clipped at the gamut); 0 to 3",
+    )
 
 
 def add_eval_arguments(p: argparse.ArgumentParser) -> None:

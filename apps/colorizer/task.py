@@ -10,13 +10,14 @@ Both are scaled to about [-1, 1] (lab.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import torch
 
 from gancore.tasks import TASKS, Pair
 
 from . import validation
-from .lab import lab_scaled_to_rgb, rgb_to_lab_scaled
+from .lab import lab_scaled_to_rgb, read_out, rgb_to_lab_scaled
 
 
 @TASKS.register("colorizer")
@@ -31,6 +32,11 @@ class ColorizerTask:
         hint_none: float = 0.25  # share of training crops given no hint at all (the automatic mode)
         hint_max: int = 128  # otherwise a log-uniform number of hint patches in [1, hint_max]
         hint_max_half: int = 2  # patch sides 1, 3, ..., 2 * hint_max_half + 1 px
+        head: Literal["ab", "bins"] = "ab"  # "ab": G predicts a*b* (2 channels); "bins": logits over a grid of
+        # bins x bins a*b* values at half the resolution (gancore/losses/bins.py; Zhang et al. predict at a
+        # quarter), read out by their annealed mean (vivid colours) and resized bilinearly
+        bins: int = 23  # the grid's side: 23 x 23 bins, one every 10 a*b* units
+        temperature: float = 0.38  # the read-out's: 1 = the mean (muted), towards 0 the likeliest colour
 
         def __post_init__(self) -> None:
             from gancore.errors import ConfigError
@@ -41,6 +47,10 @@ class ColorizerTask:
                 raise ConfigError("task.hint_max", f"a count in [1, 4096]. Got {self.hint_max}")
             if not 0 <= self.hint_max_half <= 16:
                 raise ConfigError("task.hint_max_half", f"pixels in [0, 16]. Got {self.hint_max_half}")
+            if not 2 <= self.bins <= 64:
+                raise ConfigError("task.bins", f"a grid side in [2, 64]. Got {self.bins}")
+            if not 0.0 < self.temperature <= 10.0:
+                raise ConfigError("task.temperature", f"a temperature in (0, 10]. Got {self.temperature}")
 
     def __init__(self, options: Options | None = None):
         self.options = options or self.Options()
@@ -51,7 +61,18 @@ class ColorizerTask:
         return 4 if self.options.hints else 1
 
     def shapes(self, size: int) -> dict[str, tuple[int, ...]]:
-        return {"condition": (self.channels, size, size), "target": (2, size, size), "judged": (3, size, size)}
+        bins = self.options.head == "bins"
+        out = (self.options.bins**2, size // 2, size // 2) if bins else (2, size, size)
+        return {
+            "condition": (self.channels, size, size),
+            "target": (2, size, size),
+            "output": out,  # G's own: a*b*, or the bins' logits at half the size
+            "judged": (3, size, size),
+        }
+
+    def compose(self, condition: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
+        """G's output as a*b* ``(B, 2, H, W)``: the bins' annealed mean, or the a*b* themselves."""
+        return read_out(output, self.options.temperature, size=tuple(condition.shape[-2:]))
 
     def condition(self, real: torch.Tensor) -> Pair:
         light, ab = rgb_to_lab_scaled(real)

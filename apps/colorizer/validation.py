@@ -8,7 +8,8 @@ import torch
 from gancore.engine.validation import rgb_psnr
 from gancore.tasks import Pair
 
-MEASURES = {"psnr": "higher"}  # the best model is the one with the highest RGB PSNR (colourfulness is shown)
+MEASURES = {"psnr": "higher", "vivid_psnr": "higher"}  # by default the best model has the highest RGB PSNR
+VIVID = 0.7  # vivid_psnr: PSNR less 0.2 dB for every point of colourfulness under 70 % of the photos'
 
 
 def colourfulness(rgb: torch.Tensor) -> torch.Tensor:
@@ -37,5 +38,7 @@ def scores(task, condition: torch.Tensor, output: torch.Tensor, target: torch.Te
     out, truth = task.to_rgb(condition, output), task.to_rgb(condition, target)
     own = colourfulness(truth).mean()
     if own < GRAY:
-        return {"psnr": float("nan"), "colourfulness_share": float("nan")}
-    return {"psnr": rgb_psnr(out, truth), "colourfulness_share": float(colourfulness(out).mean() / own)}
+        return {"psnr": float("nan"), "colourfulness_share": float("nan"), "vivid_psnr": float("nan")}
+    psnr, share = rgb_psnr(out, truth), float(colourfulness(out).mean() / own)
+    vivid = psnr - 20.0 * max(0.0, VIVID - share)  # train.select = "vivid_psnr": faithful, and not muted
+    return {"psnr": psnr, "colourfulness_share": share, "vivid_psnr": vivid}

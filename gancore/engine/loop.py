@@ -51,6 +51,7 @@ from .distributed import (
     init_world,
     stop_flag,
 )
+from .init import init_generator
 from .logger import ScalarLog
 from .plan import held_out, reference_scores
 from .samples import save_grid
@@ -299,38 +300,6 @@ def _train(
         finish(run_dir, data_dir, split, watch, gan.task, cfg, reference)  # report.json, report.png, the verdict
     dump_rank_weights(gan, world)  # GANCORE_DUMP_RANK_WEIGHTS=DIR: each rank's final weights (tests)
     return RunResult(run_dir, step, list_checkpoints(ckpt_dir)[-1], run_dir / "generator.safetensors")
-
-
-def init_generator(gan, path: Path) -> None:
-    """G's (and its EMA copy's) weights from ``path``; a UserError when it is missing or does not fit.
-
-    A convolution weight whose input channels grew (the same network given a wider condition, e.g.
-    the colorizer with colour hints) keeps the model's channels and starts the new ones at zero, so
-    the new run begins exactly where the model was, and learns to use its new inputs.
-    """
-    from .checkpoint import read
-
-    tensors, _ = read(path)
-    state = {k[len("generator.") :]: v for k, v in tensors.items() if k.startswith("generator.")}
-    own = gan.generator.state_dict()
-    for key, value in state.items():
-        mine = own.get(key)
-        if mine is not None and widened_inputs(value.shape, mine.shape):
-            grown = torch.zeros(mine.shape, dtype=value.dtype)
-            grown[:, : value.shape[1]] = value
-            state[key] = grown
-    try:
-        gan.generator.load_state_dict(state)
-        if gan.ema is not None:
-            gan.ema.load_state_dict(state)
-    except RuntimeError as err:
-        detail = " ".join(str(err).split())[:300]
-        raise UserError(f"train.init_generator {path}: its weights do not fit this generator ({detail})") from None
-
-
-def widened_inputs(old: torch.Size, new: torch.Size) -> bool:
-    """Whether a conv weight ``(out, in, k, k)`` of shape ``old`` fits ``new`` by adding input channels."""
-    return len(old) == len(new) == 4 and old[0] == new[0] and old[2:] == new[2:] and old[1] < new[1]
 
 
 def seed_everything(seed: int) -> None:

@@ -184,6 +184,8 @@ class GANTrainer:
         if getattr(rec, "uses_mask", False):
             whole = fake if raw is None else self.gan.prediction(pair.condition, raw)
             return rec(fake, pair.target, raw=whole, hole=self.gan.task.hole(pair.condition))
+        if getattr(rec, "uses_raw", False):  # e.g. soft_bins: the logits beside their read-out
+            return rec(fake, pair.target, raw=fake if raw is None else raw)
         return rec(fake, pair.target)
 
     def judge_features(self, condition, image, kind: str) -> tuple[torch.Tensor, list[torch.Tensor]]:

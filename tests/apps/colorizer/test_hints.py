@@ -178,7 +178,7 @@ def test_a_hint_model_started_from_an_automatic_one_begins_where_it_was(tiny_dic
     """``train --init-generator`` with a wider condition: the model's channels are kept, the new hint
     channels start at zero, so without hints the new model colorizes exactly as the old one did."""
     from gancore.engine.checkpoint import export_generator
-    from gancore.engine.loop import init_generator
+    from gancore.engine.init import init_generator
     from gancore.gan import build_gan
 
     torch.manual_seed(0)
