@@ -31,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.flops import cpu_features  # noqa: E402  (after the path is set)
+
 CONFIG = ROOT / "configs" / "pix2pix-unet128-full.json"
 
 # name -> (what it changes, trainer options, train options, torch threads or None: the run's)
@@ -129,14 +131,24 @@ def measure(a: argparse.Namespace) -> tuple[list[Row], dict]:
                 row.times.append(time.perf_counter() - t)
     meta = {"config": str(Path(a.config).resolve().relative_to(ROOT)), "size": size, "batch": batch,
             "device": a.device, "default_threads": default_threads, "rounds": a.rounds, "warmup": a.warmup}  # fmt: skip
+    if "defaults" in steps:  # the step's FLOPs (one more step, counted) and the core's matrix-product peak
+        from bench.flops import matmul_peak, step_flops
+
+        torch.set_num_threads(default_threads)
+        meta["step_gflop"] = round(step_flops(steps["defaults"]) / 1e9, 2)
+        meta["matmul_peak_gflops"] = {"float32": round(matmul_peak(default_threads), 1)}
+        if device.type == "cpu" and cpu_features()["bf16"]:
+            meta["matmul_peak_gflops"]["bfloat16"] = round(matmul_peak(default_threads, "bfloat16"), 1)
     return rows, meta
 
 
-def to_dicts(rows: list[Row], batch: int) -> list[dict]:
+def to_dicts(rows: list[Row], batch: int, meta: dict | None = None) -> list[dict]:
     base = next((statistics.median(r.times) for r in rows if r.name == "defaults" and r.times), None)
+    cpu = cpu_features()["label"]
+    gflop = (meta or {}).get("step_gflop")
     out = []
     for r in rows:
-        d = {"setting": r.name, "changes": r.changes, "threads": r.threads}
+        d = {"setting": r.name, "changes": r.changes, "threads": r.threads, "cpu": cpu}
         if r.error or not r.times:
             d["error"] = r.error or "not timed"
         else:
@@ -145,20 +157,23 @@ def to_dicts(rows: list[Row], batch: int) -> list[dict]:
                      times_s=[round(t, 4) for t in r.times], warmup_s=round(r.warmup_s, 1))  # fmt: skip
             if base:
                 d["speed_vs_defaults"] = round(base / med, 3)
+            if gflop:  # the defaults' FLOPs: every row computes the same step (two forwards: a little more)
+                d["achieved_gflops"] = round(gflop / med, 2)
         out.append(d)
     return out
 
 
 def format_table(rows: list[dict], header: str) -> str:
-    cols = ["setting", "step s (median)", "img/s", "vs defaults", "threads", "changes"]
+    cols = ["setting", "step s (median)", "img/s", "vs defaults", "GFLOP/s", "threads", "CPU", "changes"]
     lines = []
     for r in rows:
         if "error" in r:
-            lines.append([r["setting"], "", "", "", str(r["threads"]), f"not measured: {r['error']}"])
+            lines.append([r["setting"], "", "", "", "", str(r["threads"]), r["cpu"], f"not measured: {r['error']}"])
         else:
             vs = f"{r['speed_vs_defaults']:.2f}x" if "speed_vs_defaults" in r else ""
-            lines.append([r["setting"], f"{r['step_s']:.3f}", f"{r['images_per_s']:.2f}", vs, str(r["threads"]),
-                          r["changes"]])  # fmt: skip
+            flops = f"{r['achieved_gflops']:.1f}" if "achieved_gflops" in r else ""
+            lines.append([r["setting"], f"{r['step_s']:.3f}", f"{r['images_per_s']:.2f}", vs, flops,
+                          str(r["threads"]), r["cpu"], r["changes"]])  # fmt: skip
     widths = [max(len(c), *(len(line[i]) for line in lines)) for i, c in enumerate(cols)]
     out = [header, "  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip()]
     out += ["  ".join(v.ljust(w) for v, w in zip(line, widths)).rstrip() for line in lines]
@@ -192,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     rows, meta = measure(a)
-    dicts = to_dicts(rows, meta["batch"])
+    dicts = to_dicts(rows, meta["batch"], meta)
     command = " ".join(["bench/train_settings.py", *(argv if argv is not None else sys.argv[1:])])
     meta.update(
         torch=torch.__version__,
@@ -202,11 +217,20 @@ def main(argv: list[str] | None = None) -> int:
         load_average=round(os.getloadavg()[0], 2),
         command=command,
     )
+    meta["cpu"] = cpu_features()
     header = (
         f"training step, {meta['config']} at {meta['size']} px, batch {meta['batch']}, {a.device} ({meta['machine']}; "
-        f"torch {meta['torch']}; {meta['seconds']:.0f} s; load average {meta['load_average']})"
+        f"{meta['cpu']['model']}, {meta['cpu']['label']}; torch {meta['torch']}; {meta['seconds']:.0f} s; "
+        f"load average {meta['load_average']})"
     )
     print(format_table(dicts, header))
+    if meta.get("step_gflop"):
+        peak = meta["matmul_peak_gflops"]
+        best = max((d for d in dicts if "achieved_gflops" in d), key=lambda d: d["achieved_gflops"], default=None)
+        print(f"the step: {meta['step_gflop']} GFLOP; matrix-product peak on {meta['default_threads']} thread(s): "
+              + ", ".join(f"{k} {v} GFLOP/s" for k, v in peak.items())
+              + (f"; the fastest row ({best['setting']}) reaches {best['achieved_gflops'] / peak['float32']:.0%} "
+                 "of the fp32 peak" if best else ""))  # fmt: skip
     path = a.out / f"train-settings-{a.device.split(':')[0]}.json"
     write_results(path, meta.pop("device"), dicts, meta)
     print(f"wrote {path}")

@@ -10,6 +10,7 @@ import json
 import pytest
 import torch
 
+from bench.flops import cpu_features
 from bench.train_settings import CONFIG, SETTINGS, Row, build, format_table, main, to_dicts
 from gancore.config import load_config
 from gancore.engine.speed import cpu_has_bf16
@@ -57,13 +58,17 @@ def test_the_bench_config_is_pix2pix_at_full_width():
 def test_rows_relative_to_the_defaults_and_the_table():
     rows = [Row("defaults", "as shipped", 1, [2.0, 2.2, 1.9]), Row("adam-loop", "loop", 1, [2.4, 2.6, 2.5]),
             Row("compile", "inductor", 1, error="RuntimeError: no compiler")]  # fmt: skip
-    d = to_dicts(rows, batch=8)
+    d = to_dicts(rows, batch=8, meta={"step_gflop": 10.0})
     assert d[0]["step_s"] == 2.0 and d[0]["speed_vs_defaults"] == 1.0 and d[0]["images_per_s"] == 4.0
     assert d[1]["speed_vs_defaults"] == pytest.approx(0.8) and d[1]["min_s"] == 2.4
-    assert d[2] == {"setting": "compile", "changes": "inductor", "threads": 1, "error": "RuntimeError: no compiler"}
+    assert d[0]["achieved_gflops"] == 5.0 and d[1]["achieved_gflops"] == 4.0  # 10 GFLOP a step over the median
+    cpu = cpu_features()["label"]
+    assert all(r["cpu"] == cpu for r in d), "every row names the kind of CPU it ran on"
+    assert d[2] == {"setting": "compile", "changes": "inductor", "threads": 1, "cpu": cpu,
+                    "error": "RuntimeError: no compiler"}  # fmt: skip
     lines = format_table(d, "head").splitlines()
-    assert lines[0] == "head" and lines[2].split()[:4] == ["defaults", "2.000", "4.00", "1.00x"]
-    assert "0.80x" in lines[3] and "not measured: RuntimeError: no compiler" in lines[4]
+    assert lines[0] == "head" and lines[2].split()[:5] == ["defaults", "2.000", "4.00", "1.00x", "5.0"]
+    assert "0.80x" in lines[3] and "not measured: RuntimeError: no compiler" in lines[4] and cpu in lines[2]
 
 
 def test_every_setting_is_described():
@@ -78,4 +83,6 @@ def test_main_writes_the_json(tmp_path, capsys):
     assert [r["setting"] for r in data["rows"]] == ["defaults", "adam-loop", "one-thread"]
     assert all(len(r["times_s"]) == 2 and r["step_s"] > 0 for r in data["rows"])
     assert data["rows"][0]["speed_vs_defaults"] == 1.0 and data["batch"] == 2 and data["size"] == 64
-    assert "train-settings-cpu.json" in capsys.readouterr().out
+    assert data["step_gflop"] > 0 and data["matmul_peak_gflops"]["float32"] > 0 and data["cpu"]["label"]
+    out = capsys.readouterr().out
+    assert "train-settings-cpu.json" in out and "of the fp32 peak" in out
