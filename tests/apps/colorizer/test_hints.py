@@ -73,7 +73,8 @@ def test_hint_options_are_checked():
 
 def test_task_with_hints_has_four_condition_channels_and_d_sees_lightness_only():
     task = ColorizerTask(ColorizerTask.Options(hints=True, hint_none=0.0))
-    assert task.shapes(16) == {"condition": (4, 16, 16), "target": (2, 16, 16), "judged": (3, 16, 16)}
+    want = {"condition": (4, 16, 16), "target": (2, 16, 16), "output": (2, 16, 16), "judged": (3, 16, 16)}
+    assert task.shapes(16) == want
     real = torch.rand(2, 3, 16, 16) * 2 - 1
     pair = task.condition(real)
     light, ab = rgb_to_lab_scaled(real)
