@@ -210,7 +210,7 @@ def _train(
     gan.generator.train()
     gan.discriminator.train()
     batches = iter(loader)
-    stop_reason = None
+    stop_reason, tick = None, None
     try:
         while step < total:
             # fetch the next real batch (decoded by the workers, pinned on CUDA); report unreadable files once
@@ -254,6 +254,7 @@ def _train(
                     )
                 if log is not None:
                     log.write(step, scalars)
+                tick = scalars  # D's outputs for the next check (does D win outright?)
                 shown = {k: f"{v:.3g}" for k, v in scalars.items()}
                 if watch is not None:
                     shown.update(watch.postfix())
@@ -273,7 +274,7 @@ def _train(
                 average_buffers(gan.generator, gan.discriminator, gan.ema)  # every rank's G agrees before scoring
                 synced = True
             if checking and watch is not None:
-                scalars, improved, stop_reason = watch.check(step, gan)
+                scalars, improved, stop_reason = watch.check(step, gan, tick)
                 log.write(step, scalars)
                 if improved:
                     export_generator(run_dir / "generator.safetensors", gan.inference_generator, step, cfg_json)

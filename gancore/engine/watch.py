@@ -14,6 +14,8 @@ from typing import Any
 
 from .validation import Rule, Validator
 
+D_WINS = 0.9  # the loss's separation of real and fake (1: outright), over three checks, above which D has won
+
 
 @dataclass
 class Watch:
@@ -28,6 +30,7 @@ class Watch:
     last_step: int | None = None
     last: dict[str, float] | None = None
     below: int = 0  # checks in a row far below the start
+    apart: list[float] = field(default_factory=list)  # D's separation of real and fake at the last checks
     history: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -44,8 +47,9 @@ class Watch:
         scalars.update({f"val_baseline/{k}": v for k, v in (self.baseline or {}).items()})
         return scalars
 
-    def check(self, step: int, gan) -> tuple[dict[str, float], bool, str | None]:
-        """Score at ``step``: ``(scalars to log, whether it is the new best, a reason to stop or None)``."""
+    def check(self, step: int, gan, tick: dict[str, float] | None = None) -> tuple[dict[str, float], bool, str | None]:
+        """Score at ``step``: ``(scalars to log, whether it is the new best, a reason to stop or None)``.
+        ``tick``: the last log tick's losses (D's mean outputs ``d_real``, ``d_fake``)."""
         scores = self.validator.score(gan)
         self._record(step, scores)
         value = scores.get(self.measure, float("nan"))
@@ -61,6 +65,14 @@ class Watch:
             if self.below >= 2:
                 reason = (f"the {self.measure} on the held-out photos fell {drop:.2f} below the start's "
                           f"({value:.3f} vs {self.start[self.measure]:.3f}) at two checks in a row")  # fmt: skip
+        separation = getattr(gan.loss, "separation", None)
+        if reason is None and separation is not None and tick and "d_real" in tick and "d_fake" in tick:
+            self.apart = [*self.apart, separation(tick["d_real"], tick["d_fake"])][-3:]
+            mean = sum(self.apart) / len(self.apart)
+            if len(self.apart) == 3 and mean > D_WINS:
+                reason = (f"the discriminator wins outright (it told real from fake by {mean:.2f} of 1 over the "
+                          "last three checks), so the generator learns nothing more from it; lower D's learning "
+                          "rate or add a penalty (r1)")  # fmt: skip
         return {f"val/{k}": v for k, v in scores.items()}, improved, reason
 
     def _record(self, step: int, scores: dict[str, float]) -> None:
@@ -77,7 +89,8 @@ class Watch:
 
     # ---- resume: all of it in the checkpoint's metadata
     def state(self) -> dict[str, Any]:
-        keys = ("start", "baseline", "reference", "best_step", "best", "last_step", "last", "below", "history")
+        keys = ("start", "baseline", "reference", "best_step", "best", "last_step", "last", "below", "apart")
+        keys += ("history",)
         return {k: getattr(self, k) for k in keys}
 
     def load_state(self, state: dict[str, Any]) -> None:

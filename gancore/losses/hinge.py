@@ -29,3 +29,7 @@ class HingeLoss:
 
     def g_loss(self, d_real: torch.Tensor | None, d_fake: torch.Tensor) -> torch.Tensor:
         return -(self.sign * d_fake).mean()
+
+    def separation(self, d_real: float, d_fake: float) -> float:
+        """How far D tells real from fake: 1 when both margins hold (real >= 1, fake <= -1: D wins outright)."""
+        return min(1.0, self.sign * (d_real - d_fake) / 2.0)

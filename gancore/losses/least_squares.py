@@ -36,3 +36,7 @@ class LeastSquaresLoss:
 
     def g_loss(self, d_real: torch.Tensor | None, d_fake: torch.Tensor) -> torch.Tensor:
         return 0.5 * (d_fake - self.c).square().mean()
+
+    def separation(self, d_real: float, d_fake: float) -> float:
+        """How far D tells real from fake: 0 not at all, 1 its outputs sit on the labels (D wins outright)."""
+        return (d_real - d_fake) / (self.b - self.a) if self.b != self.a else 0.0

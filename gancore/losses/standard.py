@@ -41,6 +41,10 @@ class StandardLoss:
     def g_loss(self, d_real: torch.Tensor | None, d_fake: torch.Tensor) -> torch.Tensor:
         return F.softplus(-self.sign * d_fake).mean()
 
+    def separation(self, d_real: float, d_fake: float) -> float:
+        """How far D tells real from fake (its mean outputs as probabilities): 1 = D wins outright."""
+        return float(torch.sigmoid(torch.tensor(self.sign * d_real)) - torch.sigmoid(torch.tensor(self.sign * d_fake)))
+
 
 @LOSSES.register("minimax")
 class MinimaxLoss(StandardLoss):

@@ -10,6 +10,7 @@ from safetensors import safe_open
 from gancore.data.split import no_split, split_folder
 from gancore.engine import train
 from gancore.engine.checkpoint import read_metadata
+from tests.helpers import log_ticks
 
 
 def _meta_step(path) -> int:
@@ -86,3 +87,17 @@ def test_without_held_out_photos_the_last_model_is_kept_unchecked(tmp_path, tiny
     assert not (run / "report.json").exists() and not (run / "generator-last.safetensors").exists()
     assert _meta_step(run / "generator.safetensors") == 4
     assert all("val/psnr" not in line for line in (run / "metrics.jsonl").read_text().splitlines())
+
+
+def test_a_discriminator_that_wins_outright_stops_the_run(tmp_path, tiny_config, small_photos, capsys):
+    from gancore.config import config_from_dict, config_to_dict
+
+    data = config_to_dict(tiny_config.replace("train", steps=80, checkpoint_every=4, log_every=4, stop_drop=0))
+    data["trainer"]["g_learn_rate"] = 0.0  # G stands still: D learns to tell its output from the photos
+    data["trainer"]["d_learn_rate"] = 0.05
+    result = train(config_from_dict(data), small_photos, tmp_path / "run", progress=False)
+    out = capsys.readouterr().out
+    assert "the discriminator wins outright" in out and result.step < 80
+    ticks = [r for r in log_ticks(tmp_path / "run") if "d_real" in r][-3:]
+    assert sum(r["d_real"] - r["d_fake"] for r in ticks) / 3 > 0.9  # least squares, labels 0 and 1
+    assert (tmp_path / "run" / "report.json").is_file(), "the run still ends with its report and the best model"
