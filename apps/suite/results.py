@@ -163,11 +163,13 @@ def glance(reports: dict[str, dict]) -> list[str]:
                          f"{row['psnr']:.2f} dB", f"{row['brisque']:.1f}", _num(row.get("texture"), 2) or "-",
                          f"{row['seconds_per_mp']:.2f}"))  # fmt: skip
             scores.setdefault("remove an object (box, 12 %)", {})[name] = (row["psnr"], row["brisque"])
-    col = reports.get("colorizer")
-    if col:
-        m, g, photo = col["mean"]["model"], col["mean"]["gray"], col["mean"]["photo"]
-        rows.append(("colorize", "**colorizer**", f"{m['psnr']:.2f} dB", _num(m.get("brisque"), 1),
+    colorizers = [key for key in reports if key.split("-", 1)[0] == "colorizer"]  # colorizer, colorizer-vivid, ...
+    for key in colorizers:
+        m = reports[key]["mean"]["model"]
+        rows.append(("colorize", f"**{key}**", f"{m['psnr']:.2f} dB", _num(m.get("brisque"), 1),
                      f"{m['colourfulness_share']:.0%}", _num(m.get("seconds_per_mp"), 2)))  # fmt: skip
+    if colorizers:
+        g, photo = reports[colorizers[0]]["mean"]["gray"], reports[colorizers[0]]["mean"]["photo"]
         rows.append(("colorize", "gray (the baseline)", f"{g['psnr']:.2f} dB", _num(g.get("brisque"), 1), "0%", ""))
         rows.append(("colorize", "the photos themselves", "", _num(photo.get("brisque"), 1), "100%", ""))
     head = ["| task | method | fidelity (PSNR) | naturalness (BRISQUE, lower = more natural) | "
