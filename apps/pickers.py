@@ -71,6 +71,17 @@ def pickers(labels: list[str]):
     return chosen, compare
 
 
+def result_view(slider_label: str, output_label: str, output_type: str = "pil"):
+    """A tab's result, in a column: the before/after slider (``#before-after``) above the PNG
+    (``#output-image``)."""
+    import gradio as gr
+
+    with gr.Column():
+        slider = gr.ImageSlider(label=slider_label, type="pil", format="png", interactive=False, elem_id="before-after")
+        out = gr.Image(label=output_label, type=output_type, format="png", interactive=False, elem_id="output-image")
+    return slider, out
+
+
 def compare_view():
     """The compare row (``#compare-view``, hidden until used): model A's and model B's results."""
     import gradio as gr

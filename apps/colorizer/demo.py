@@ -88,7 +88,7 @@ def as_gray(editor: dict | None):
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
-    from ..pickers import Loaded, compare_view, compared, model_choices, pickers
+    from ..pickers import Loaded, compare_view, compared, model_choices, pickers, result_view
 
     choices = model_choices("colorizer", Path(model))
     loaded = Loaded(choices, lambda path: load_generator(path, device, task="colorizer"))
@@ -147,13 +147,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 ),
                 MAX_PIXELS,
             )
-            with gr.Column():
-                slider = gr.ImageSlider(
-                    label="Gray | colorized", type="pil", format="png", interactive=False, elem_id="before-after"
-                )
-                out = gr.Image(
-                    label="Colorized (PNG)", type="numpy", format="png", interactive=False, elem_id="output-image"
-                )
+            slider, out = result_view("Gray | colorized", "Colorized (PNG)", "numpy")
         with gr.Row():
             chosen, other = pickers(list(choices))
             vivid = gr.Slider(

@@ -91,7 +91,7 @@ def fill(task, gen, editor: dict | None, mask: Image.Image | None, device: str =
 
 
 def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
-    from ..pickers import Loaded, compare_view, compared, model_choices, pickers
+    from ..pickers import Loaded, compare_view, compared, model_choices, pickers, result_view
 
     choices = model_choices("inpainter", Path(model))
     loaded = Loaded(choices, lambda path: load_generator(path, device, task="inpainter"))
@@ -128,13 +128,7 @@ def make_demo(model: Path, device: str = "cpu") -> gr.Blocks:
                 ),
                 MAX_PIXELS,
             )
-            with gr.Column():
-                slider = gr.ImageSlider(
-                    label="Hole | filled", type="pil", format="png", interactive=False, elem_id="before-after"
-                )
-                out = gr.Image(
-                    label="Filled (PNG)", type="pil", format="png", interactive=False, elem_id="output-image"
-                )
+            slider, out = result_view("Hole | filled", "Filled (PNG)")
         with gr.Row():
             mask = guarded(
                 gr.Image(
