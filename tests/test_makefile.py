@@ -4,6 +4,7 @@ tools. Read from ``make -n`` (what make would run on a machine with no virtual e
 from __future__ import annotations
 
 import ast
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -13,9 +14,12 @@ DEV_TOOLS = ("pytest", "hypothesis", "playwright", "ruff")
 
 
 def planned(target: str, tmp_path: Path) -> str:
+    """What ``make -n target`` would run, as a top-level make would print it: run under ``make test``
+    (as CI does), the inherited MAKELEVEL/MAKEFLAGS would add "Entering directory" lines."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")}
     out = subprocess.run(
-        ["make", "-n", target, f"VENV={tmp_path / 'venv'}", f"PEERS={tmp_path / 'peers'}"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
+        ["make", "--no-print-directory", "-n", target, f"VENV={tmp_path / 'venv'}", f"PEERS={tmp_path / 'peers'}"],
+        cwd=ROOT, capture_output=True, text=True, check=True, env=env,
     )  # fmt: skip
     return out.stdout
 
