@@ -154,21 +154,30 @@ class Large(Policy):
         return torch.where(pick, s, b)
 
 
-@MASK_POLICIES.register("mix")
-class Mix(Policy):
-    """Each mask is strokes (50 %), rectangles (25 %) or large (25 %)."""
+class Blend(Policy):
+    """Each mask is one of ``kinds`` (policies drawn with the same options), picked with ``shares``."""
+
+    kinds: ClassVar[tuple[str, ...]]
+    shares: ClassVar[tuple[float, ...]]
 
     def shapes(self, n, h, w, device, generator):
         # the kinds are drawn on the host, so picking the rows of a kind never waits for the device
         host = generator if generator is None or generator.device.type == "cpu" else None
         u = torch.rand(n, generator=host)
-        kind = (u >= 0.5).long() + (u >= 0.75).long()  # 0 strokes, 1 rectangles, 2 large
+        kind = (u[:, None] >= torch.tensor(self.shares).cumsum(0)[:-1]).sum(1)  # index into kinds
         out = torch.zeros(n, self.o.shapes, h * w, dtype=torch.bool, device=device)
-        for i, P in enumerate((Strokes, Rectangles, Large)):
+        for i, name in enumerate(self.kinds):
             rows = (kind == i).nonzero().flatten()  # only the rows of this kind are drawn
             if len(rows):
-                out[rows.to(device)] = P(self.o).shapes(len(rows), h, w, device, generator)
+                out[rows.to(device)] = MASK_POLICIES.get(name)(self.o).shapes(len(rows), h, w, device, generator)
         return out
+
+
+@MASK_POLICIES.register("mix")
+class Mix(Blend):
+    """Each mask is strokes (50 %), rectangles (25 %) or large (25 %)."""
+
+    kinds, shares = ("strokes", "rectangles", "large"), (0.5, 0.25, 0.25)
 
 
 @MASK_POLICIES.register("objects")
@@ -195,6 +204,14 @@ class Objects(Policy):
         harmonics = torch.arange(2, 5, device=device, dtype=p.dtype)  # 2, 3, 4
         wobble = (amp[:, :, None] * torch.cos(harmonics * theta[..., None] + phase[:, :, None])).sum(-1)
         return u.square() + v.square() <= (radius[..., None] * (1 + wobble)).square()
+
+
+@MASK_POLICIES.register("removal")
+class Removal(Blend):
+    """What people remove: LaMa's large masks (very thick strokes and big boxes), boxes, and object-shaped
+    blobs, a third each (configs/inpainter-gan.json: coverage up to 0.4)."""
+
+    kinds, shares = ("large", "rectangles", "objects"), (1 / 3, 1 / 3, 1 / 3)
 
 
 @MASK_POLICIES.register("one-box")

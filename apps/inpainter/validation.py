@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-MEASURES = {"hole_psnr": "higher", "texture": "higher", "brisque": "lower"}
+MEASURES = {"hole_psnr": "higher", "texture": "higher", "brisque": "lower", "textured_psnr": "higher"}
+TEXTURE = 0.75  # textured_psnr: hole PSNR less 0.1 dB for every 0.01 of texture under this (1 = the photo's)
 
 
 def _uint8(rgb: torch.Tensor) -> np.ndarray:
@@ -27,8 +28,11 @@ def scores(hole: torch.Tensor, output: torch.Tensor, target: torch.Tensor) -> di
     textures = [v for v in textures if np.isfinite(v)]
     from apps.measures import mean_brisque
 
+    texture = float(np.mean(textures)) if textures else float("nan")
     return {
         "hole_psnr": float(psnr),
-        "texture": float(np.mean(textures)) if textures else float("nan"),
+        "texture": texture,
         "brisque": mean_brisque(output),
+        # train.select = "textured_psnr": faithful, and not a blur (texture above TEXTURE earns nothing)
+        "textured_psnr": float(psnr) - 10.0 * max(0.0, TEXTURE - texture) if np.isfinite(texture) else float("nan"),
     }

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 
+from ..errors import ConfigError
 from ..registry import Registry
 
 RECONSTRUCTIONS: Registry[type] = Registry("reconstruction loss")
@@ -50,6 +52,11 @@ class MaskedL1:
     ``hole`` ``(B, 1, H, W)`` is 1 where pixels are missing (from the task's ``hole(condition)``);
     the known term reads G's *raw* output, since the composite copies the known pixels anyway.
     Means are over all pixels (LaMa/DeepFill style), so a weight scales the region's share.
+
+    ``hole_scale`` s > 1 compares the hole on a low-passed picture instead: the mean of
+    ``|avg_pool_s((out - target) * hole)|`` over the s x s blocks, which pins the fill's colours and
+    layout at 1/s of the resolution and leaves the finer texture to the adversarial terms (an L1 on
+    every hole pixel is what makes a large hole a blur: the mean of all plausible fills).
     """
 
     uses_mask = True
@@ -58,13 +65,22 @@ class MaskedL1:
     class Options:
         hole_weight: float = 6.0
         known_weight: float = 1.0
+        hole_scale: int = 1  # > 1: the hole term on s x s block means (a low-pass), see above
+
+        def __post_init__(self):
+            if self.hole_scale < 1:
+                raise ConfigError("reconstruction.hole_scale", f"must be 1 or more, got {self.hole_scale}")
 
     def __init__(self, options: Options):
         self.hole_weight, self.known_weight = options.hole_weight, options.known_weight
+        self.hole_scale = options.hole_scale
 
     def __call__(
         self, output: torch.Tensor, target: torch.Tensor, raw: torch.Tensor, hole: torch.Tensor
     ) -> torch.Tensor:
-        hole_term = ((output - target).abs() * hole).mean()
+        if self.hole_scale > 1:
+            hole_term = F.avg_pool2d((output - target) * hole, self.hole_scale, ceil_mode=True).abs().mean()
+        else:
+            hole_term = ((output - target).abs() * hole).mean()
         known_term = ((raw - target).abs() * (1 - hole)).mean()
         return self.hole_weight * hole_term + self.known_weight * known_term

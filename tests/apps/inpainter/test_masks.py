@@ -10,7 +10,7 @@ from gancore.config import config_from_dict
 from gancore.errors import ConfigError
 
 
-@pytest.mark.parametrize("name", ["strokes", "rectangles", "large", "mix", "objects"])
+@pytest.mark.parametrize("name", ["strokes", "rectangles", "large", "mix", "objects", "removal"])
 def test_policies_are_binary_and_cover_the_range(name):
     torch.manual_seed(0)
     lo, hi = 0.15, 0.3
@@ -20,6 +20,27 @@ def test_policies_are_binary_and_cover_the_range(name):
     assert (cover > 0).all(), "every mask has a hole"
     assert lo - 0.02 <= cover.median() <= hi + 0.15, f"{name}: median coverage {cover.median():.3f}"
     assert (cover < 1).all(), "no mask erases the whole picture"
+
+
+def test_removal_blends_boxes_strokes_and_blobs_in_equal_shares(monkeypatch):
+    """Each removal mask comes from one kind, picked a third of the time each (counted by the kind drawn)."""
+    from apps.inpainter import masks
+
+    counts = {}
+    for name in ("large", "rectangles", "objects"):
+        cls = MASK_POLICIES.get(name)
+        real = cls.shapes
+
+        def counted(self, n, *a, _name=name, _real=real, **k):
+            counts[_name] = counts.get(_name, 0) + n
+            return _real(self, n, *a, **k)
+
+        monkeypatch.setattr(cls, "shapes", counted)
+    make_policy("removal", MaskPolicy(coverage=(0.1, 0.4))).draw(300, 32, 32, generator=torch.Generator().manual_seed(0))
+    counts["rectangles"] -= counts["large"]  # a large mask draws its boxes through rectangles too
+    assert set(counts) == {"large", "rectangles", "objects"} and sum(counts.values()) == 300
+    assert all(70 <= c <= 130 for c in counts.values()), counts
+    assert masks.Removal.kinds != masks.Mix.kinds
 
 
 def test_more_coverage_asked_gives_more_holes():

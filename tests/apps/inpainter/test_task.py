@@ -68,6 +68,26 @@ def test_masked_l1_weighs_hole_and_known_regions(gan):
     assert (raw.grad[..., 2:, :] != 0).all(), "the known term reaches G's raw output below the holes"
 
 
+def test_masked_l1_hole_scale_ignores_texture_finer_than_its_blocks():
+    """With hole_scale 4, a checkerboard error that averages out in each 4 x 4 block costs nothing in the
+    hole, a uniform colour error costs its full size, and the known term still reads every pixel."""
+    from gancore.errors import ConfigError as Err
+    from gancore.losses import RECONSTRUCTIONS
+
+    cls = RECONSTRUCTIONS.get("masked_l1")
+    rec = cls(cls.Options(hole_weight=1, known_weight=0, hole_scale=4))
+    full = cls(cls.Options(hole_weight=1, known_weight=0))
+    target, hole = torch.zeros(1, 3, 8, 8), torch.ones(1, 1, 8, 8)
+    checker = ((torch.arange(8)[:, None] + torch.arange(8)) % 2 * 2 - 1).float().expand(1, 3, 8, 8)
+    assert rec(checker, target, raw=checker, hole=hole).item() == pytest.approx(0.0)
+    assert full(checker, target, raw=checker, hole=hole).item() == pytest.approx(1.0)
+    assert rec(target + 0.5, target, raw=target, hole=hole).item() == pytest.approx(0.5)
+    known = cls(cls.Options(hole_weight=0, known_weight=1, hole_scale=4))
+    assert known(target, target, raw=checker, hole=torch.zeros(1, 1, 8, 8)).item() == pytest.approx(1.0)
+    with pytest.raises(Err, match=r"reconstruction\.hole_scale"):
+        cls.Options(hole_scale=0)
+
+
 def test_trainer_logs_region_losses_and_feature_matching(gan):
     trainer = gan.config.trainer.build(gan)
     logs = trainer.step(torch.rand(4, 3, 32, 32) * 2 - 1)
