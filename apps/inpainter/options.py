@@ -11,7 +11,20 @@ from pathlib import Path
 from apps.evaloptions import add_peers_argument
 
 MAX_SIDE = 512  # crops larger than this are downscaled for the model
-POLICIES = ("blobs", "box", "large", "medium", "mix", "objects", "one-box", "rectangles", "removal", "strokes", "thick", "thin")
+POLICIES = (
+    "blobs",
+    "box",
+    "large",
+    "medium",
+    "mix",
+    "objects",
+    "one-box",
+    "rectangles",
+    "removal",
+    "strokes",
+    "thick",
+    "thin",
+)
 EVAL_SET_NAMES = ("thin", "medium", "thick", "box", "blobs")
 
 

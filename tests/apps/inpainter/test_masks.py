@@ -36,7 +36,9 @@ def test_removal_blends_boxes_strokes_and_blobs_in_equal_shares(monkeypatch):
             return _real(self, n, *a, **k)
 
         monkeypatch.setattr(cls, "shapes", counted)
-    make_policy("removal", MaskPolicy(coverage=(0.1, 0.4))).draw(300, 32, 32, generator=torch.Generator().manual_seed(0))
+    make_policy("removal", MaskPolicy(coverage=(0.1, 0.4))).draw(
+        300, 32, 32, generator=torch.Generator().manual_seed(0)
+    )
     counts["rectangles"] -= counts["large"]  # a large mask draws its boxes through rectangles too
     assert set(counts) == {"large", "rectangles", "objects"} and sum(counts.values()) == 300
     assert all(70 <= c <= 130 for c in counts.values()), counts
