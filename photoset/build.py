@@ -44,7 +44,8 @@ EVAL_LIST = HERE / "eval.tsv"
 JPEG_QUALITY = 90
 SHORT = {"gcompris-qt-data": "gcompris", "lxqt-themes": "lxqt", "palapeli-data": "palapeli",
          "puzzle-jigsaw": "jigsaw", "lomiri-wallpapers-20.04": "lomiri2004", "digikam-data": "digikam",
-         "enlightenment-data": "enlightenment"}  # fmt: skip
+         "enlightenment-data": "enlightenment", "lomiri-wallpapers-16.04": "lomiri1604",
+         "plasma-workspace-wallpapers": "plasma", "mate-backgrounds": "mate"}  # fmt: skip
 
 
 class BuildError(RuntimeError):
@@ -73,6 +74,8 @@ class Source:
             rest = inner.split("/resource/", 1)[-1]
             rest = rest.removeprefix("images/").removeprefix("image/")
             stem = f"{activity}-{rest.rsplit('.', 1)[0].replace('/', '-')}"
+        elif "/contents/images/" in self.path:  # a KDE wallpaper package: the folder names the photo
+            stem = self.path.split("/contents/images/", 1)[0].rsplit("/", 1)[-1]
         else:
             stem = Path(self.path.split("#", 1)[0]).stem
         return f"{short}-{stem}".lower().replace("_", "-").replace(" ", "-") + ".jpg"

@@ -68,4 +68,9 @@ def lookup(stanzas: list[Stanza], path: str) -> Stanza | None:
             ):
                 found = stanza
                 break
+    if found is None or found.patterns == ("*",):  # a package may install a file away from its source
+        name = PurePosixPath(path).name  # path (lomiri: 16.04/x.jpg -> usr/share/backgrounds/x.jpg)
+        same = {id(st): st for st in stanzas for p in st.patterns if "*" not in p and PurePosixPath(p).name == name}
+        if len(same) == 1:
+            found = next(iter(same.values()))
     return found

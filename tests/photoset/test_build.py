@@ -56,11 +56,13 @@ def test_largest_jpeg_of_a_container_skips_previews_and_false_markers():
 
 def test_every_listed_source_has_a_distinct_name_and_the_split_is_listed():
     sources = read_sources()
-    assert len(sources) == 327
+    assert len(sources) == 362
     names = [s.name for s in sources]
     assert len(set(names)) == len(names)
     assert Source("gcompris-qt-data", "3.1-2", "usr/share/gcompris-qt/rcc/erase.rcc::gcompris/src/activities/erase/"
                   "resource/red_panda.webp", 1, 1, "", "").name == "gcompris-erase-red-panda.jpg"  # fmt: skip
+    kde = "usr/share/wallpapers/Path/contents/images/2560x1600.jpg"  # a KDE wallpaper: its folder names it
+    assert Source("plasma-workspace-wallpapers", "1", kde, 1, 1, "", "").name == "plasma-path.jpg"
     held = read_eval_list(EVAL_LIST)
     assert 25 <= len(held) <= 40 and set(held) <= set(names)
     # the committed split is exactly the listed photos, each with a licence row

@@ -42,6 +42,20 @@ def test_dep5_last_match_wins_and_extensions_are_ignored():
     assert lookup(parse("Files: a/*\nCopyright: x\nLicense: y\n"), "b/c.png") is None
 
 
+def test_dep5_a_file_installed_elsewhere_is_found_by_its_one_name():
+    """lomiri-wallpapers-16.04 credits ``16.04/x.jpg`` and installs it as ``usr/share/backgrounds/x.jpg``."""
+    text = (
+        "Files: *\nCopyright: Canonical\nLicense: GPL-3\n\n"
+        "Files: 16.04/Wine_by_Jakkub_Mede.jpg\nCopyright: Jakub Mede, 2018\nLicense: CC-BY-4.0\n\n"
+        "Files: 16.04/twin.jpg 20.04/twin.jpg\nCopyright: two\nLicense: x\n\n"
+        "Files: 18.04/twin.jpg\nCopyright: three\nLicense: y\n"
+    )
+    stanzas = parse(text)
+    assert lookup(stanzas, "usr/share/backgrounds/Wine_by_Jakkub_Mede.jpg").license == "CC-BY-4.0"
+    assert lookup(stanzas, "usr/share/backgrounds/twin.jpg").patterns == ("*",), "two stanzas name it: no guess"
+    assert lookup(stanzas, "usr/share/backgrounds/other.jpg").patterns == ("*",)
+
+
 def test_readme_files_on_the_same_line_and_on_the_lines_after():
     text = """Copyright: Timothee Giet, 2018
 License: CC-BY-SA 4.0
