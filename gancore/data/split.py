@@ -109,3 +109,15 @@ def no_split(root: str | Path) -> Split:
     """``--val none``: every photo trains; no check, the last model is kept."""
     files = require_images(root)
     return Split(files, [], "validation: none (--val none): the last model is kept, unchecked")
+
+
+def relative_name(path: Path, root: Path) -> str:
+    """``path`` as a name under ``root`` (as listed there: a link into another folder keeps its name under
+    ``root``), else under ``root`` once both are resolved, else absolute: what a run records of its photos,
+    so it reads the same on another machine or from a moved checkout."""
+    for a, b in ((Path(path).absolute(), Path(root).absolute()), (Path(path).resolve(), Path(root).resolve())):
+        try:
+            return a.relative_to(b).as_posix()
+        except ValueError:
+            pass
+    return str(Path(path).resolve())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..data.split import Split, split_folder
+from ..data.split import Split, relative_name, split_folder
 from ..errors import UserError
 
 SPLIT_FILE = "validation.json"  # in the run folder: the held-out photos, so a resume holds out the same ones
@@ -31,15 +31,8 @@ def held_out(run_dir: Path, data_dir: Path, split: Split | None, resume: bool, s
         raise UserError(f"no photo left to train on under {data_dir}")
     if write:
         run_dir.mkdir(parents=True, exist_ok=True)
-
-        def rel(p: Path) -> str:
-            try:
-                return p.resolve().relative_to(Path(data_dir).resolve()).as_posix()
-            except ValueError:
-                return str(p.resolve())
-
-        record = {"data": str(data_dir), "validation": [rel(p) for p in split.val], "train": len(split.train),
-                  "note": split.note}  # fmt: skip
+        names = [relative_name(p, data_dir) for p in split.val]
+        record = {"data": str(data_dir), "validation": names, "train": len(split.train), "note": split.note}
         path.write_text(json.dumps(record, indent=2) + "\n")
     return split
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
+from ..data.split import relative_name
 from .samples import save_grid
 from .watch import Watch
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from ..config import Config
     from ..data.split import Split
 
-UNITS = {"psnr": "dB", "psnr_y": "dB", "hole_psnr": "dB"}
+UNITS = {"psnr": "dB", "psnr_y": "dB", "hole_psnr": "dB", "vivid_psnr": "dB", "textured_psnr": "dB"}
 ROWS = 4  # crops on the sheet
 
 
@@ -54,17 +55,11 @@ def verdict(watch: Watch, start_name: str, photos: int) -> str:
 def write_report(run_dir: Path, data_dir: Path, val_files: list[Path], watch: Watch, start_name: str) -> dict:
     """``run_dir/report.json`` (returned) from the watch's scores."""
 
-    def rel(p: Path) -> str:
-        try:
-            return p.resolve().relative_to(Path(data_dir).resolve()).as_posix()
-        except ValueError:
-            return str(p)
-
     scores = {"baseline": watch.baseline, "start": watch.start, "best": watch.best, "last": watch.last}
     if watch.reference is not None:
         scores["shipped"] = watch.reference
     report = {
-        "validation": [rel(p) for p in val_files],
+        "validation": [relative_name(p, data_dir) for p in val_files],
         "crops": watch.validator.crops,
         "scores": scores,
         "headline": watch.measure,

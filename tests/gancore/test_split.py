@@ -71,3 +71,19 @@ def test_val_dir_and_none(tmp_path):
     assert len(g.train) == 8 and [p.name for p in g.val] == ["x.png"]
     n = no_split(root)
     assert len(n.train) == 8 and n.val == [] and "none" in n.note
+
+
+def test_a_linked_photo_is_named_as_it_is_listed(tmp_path):
+    """``make photos`` links data/photos/*.jpg into data/train: a run records them by their name in
+    data/train, not by an absolute path that breaks when the checkout moves."""
+    from gancore.data.split import relative_name
+
+    (tmp_path / "photos").mkdir()
+    (tmp_path / "train").mkdir()
+    (tmp_path / "photos" / "a.jpg").write_bytes(b"x")
+    (tmp_path / "train" / "a.jpg").symlink_to("../photos/a.jpg")
+    assert relative_name(tmp_path / "train" / "a.jpg", tmp_path / "train") == "a.jpg"
+    assert relative_name(tmp_path / "photos" / "a.jpg", tmp_path / "train") == str(tmp_path / "photos/a.jpg")
+    (tmp_path / "train" / "b.jpg").write_bytes(b"y")
+    (tmp_path / "link").symlink_to(tmp_path / "train")  # the folder reached by another way: resolved
+    assert relative_name(tmp_path / "link" / "b.jpg", tmp_path / "train") == "b.jpg"
