@@ -22,6 +22,7 @@ spread.py), so what each part adds shows.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -42,6 +43,9 @@ from .lab import lab_scaled_to_rgb, rgb_to_lab_scaled
 from .options import HINT_COUNTS, add_eval_arguments  # noqa: F401  (re-exported for the suite's eval)
 
 HINT_SIDE = 5  # px: the side of eval's hint patches, at the photo's resolution
+
+
+GRAY_PHOTO = 2.0  # a photo less colourful than this is black and white already: eval leaves it out
 
 
 def colourfulness(rgb: np.ndarray) -> float:
@@ -116,9 +120,12 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     rows: dict[str, list[dict[str, float]]] = {"model": [], "gray": [], "photo": []}
     rows.update({f"hints_{n}": [] for n in counts})
     rows.update({f"hints_{n}_network": [] for n in counts})
-    failed, names, seconds, megapixels = [], [], [], []
+    failed, names, seconds, megapixels, gray_photos = [], [], [], [], []
     for path, real in iter_rgb(files, failed):
         name = path.relative_to(data_dir).as_posix()
+        if colourfulness(real) < GRAY_PHOTO:  # nothing to compare colours with: gray's PSNR would be infinite
+            gray_photos.append(name)
+            continue
         names.append(name)
         started = time.perf_counter()
         out = colorize(gen, cfg.data.size, real, args.device, channels=task.channels, temperature=temperature)
@@ -136,8 +143,11 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
                 temperature=temperature,
             )  # fmt: skip
             rows[f"hints_{n}_network"].append(scores(alone, real))
+    for name in gray_photos:
+        print(f"left out {name}: already black and white (colourfulness under {GRAY_PHOTO})", file=sys.stderr)
     if not rows["model"]:
-        raise UserError(f"none of the images under {data_dir} could be read")
+        what = "is in colour" if gray_photos else "could be read"
+        raise UserError(f"none of the images under {data_dir} {what}")
     mean = {m: {k: float(np.mean([r[k] for r in rs])) for k in rs[0]} for m, rs in rows.items()}
     mean["model"]["seconds_per_mp"] = sum(seconds) / max(sum(megapixels), 1e-9)
     print(f"{len(rows['model'])} images from {data_dir}, model {model}")
@@ -179,6 +189,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             "hint_counts": counts,
             "per_image": [{"image": n, **{m: rows[m][i] for m in rows}} for i, n in enumerate(names)],
             "failed": failed,
+            "left_out_gray": gray_photos,
         }
         write_report(args.json, report)
     return 1 if failed else 0

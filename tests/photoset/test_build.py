@@ -56,7 +56,7 @@ def test_largest_jpeg_of_a_container_skips_previews_and_false_markers():
 
 def test_every_listed_source_has_a_distinct_name_and_the_split_is_listed():
     sources = read_sources()
-    assert len(sources) == 362
+    assert len(sources) == 361
     names = [s.name for s in sources]
     assert len(set(names)) == len(names)
     assert Source("gcompris-qt-data", "3.1-2", "usr/share/gcompris-qt/rcc/erase.rcc::gcompris/src/activities/erase/"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -113,12 +114,26 @@ def test_dry_run_prints_table():
 
 
 def test_eval_against_gray_baseline(tmp_path, trained, small_photos):
+    """A black-and-white photo in the folder (a colour file whose pixels are gray) is left out and said so:
+    gray's PSNR on it is infinite and would make the mean infinite."""
+    import shutil
+
     run, _, _ = trained
+    photos = tmp_path / "photos"
+    shutil.copytree(small_photos, photos)
+    first = sorted(photos.rglob("*.jpg"))[0]
+    Image.open(first).convert("L").convert("RGB").save(photos / "zz-black-and-white.png")
     report = tmp_path / "eval.json"
-    r = cli("eval", small_photos, "--model", run / "generator.safetensors", "--json", report)
+    r = cli("eval", photos, "--model", run / "generator.safetensors", "--json", report)
     assert r.returncode == 0, r.stderr
     assert "model" in r.stdout and "gray" in r.stdout
-    mean = json.loads(report.read_text())["mean"]
+    assert "left out zz-black-and-white.png: already black and white" in r.stderr
+    data = json.loads(report.read_text())
+    assert data["left_out_gray"] == ["zz-black-and-white.png"] and data["images"] == sum(
+        p.is_file() for p in small_photos.rglob("*")
+    )
+    mean = data["mean"]
+    assert np.isfinite(mean["gray"]["psnr"]) and mean["model"]["colourfulness_share"] < 10
     assert mean["gray"]["colourfulness"] < 1.0, "the baseline is gray"
     assert mean["photo"]["colourfulness"] > 10.0, "real photos are colourful"
     assert 5.0 < mean["model"]["psnr"] < 60.0 and 0.0 < mean["model"]["ssim"] <= 1.0
