@@ -23,7 +23,7 @@ def lightness(rgb: np.ndarray, device: torch.device, band: int = BAND) -> torch.
     h, w = rgb.shape[:2]
     light = torch.empty(1, 1, h, w, device=device)
     for y0 in range(0, h, band):
-        x = torch.from_numpy(np.ascontiguousarray(rgb[y0 : y0 + band])).to(device)
+        x = torch.from_numpy(np.array(rgb[y0 : y0 + band])).to(device)  # a band's copy: a read-only photo warns
         x = x.permute(2, 0, 1)[None].float() / 127.5 - 1
         light[..., y0 : y0 + band, :] = rgb_to_lab_scaled(x)[0]
     return light
