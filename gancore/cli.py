@@ -189,7 +189,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
     else:
         split = held_out_split(a)
         run_dir = a.out or default_run_dir(app.name)
-        cfg = start_config(app, a, init, len(split.train) + len(split.val))
+        cfg = start_config(app, a, init, split)
     if cfg.task.type != app.name:
         raise UserError(f"the config is for the {cfg.task.type} task, not {app.name}")
     for section, key, value in (

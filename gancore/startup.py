@@ -28,17 +28,23 @@ def held_out_split(a: argparse.Namespace):
     return given_split(a.data, val)
 
 
-def start_config(app: App, a: argparse.Namespace, init: Path | None, photos: int) -> Config:
-    """The config a new run starts with: ``--config``, a fine-tune of the shipped model (gancore/finetune.py),
-    or the app's default."""
+def start_config(app: App, a: argparse.Namespace, init: Path | None, split) -> Config:
+    """The config a new run starts with: ``--config``, a fine-tune of the shipped model that suits the
+    held-out photos best (gancore/starts.py, gancore/finetune.py), or the app's default."""
     from .config import load_config
     from .finetune import FINETUNE_MAX, LR_SCALE, finetune_config
+    from .starts import best_start
 
+    photos = len(split.train) + len(split.val)
     if a.config:
         return load_config(a.config)
     if a.init_generator is None and photos <= FINETUNE_MAX and app.default_model.is_file():
-        cfg = finetune_config(app.default_model)
-        print(f"fine-tuning the shipped model {app.default_model.stem} on your {photos} photos (its own config, "
+        start, scores = best_start(app.default_model, split.val)
+        if len(scores) > 1:
+            listed = ", ".join(f"{name} {value:.2f}" for name, value in scores.items())
+            print(f"the shipped models on your {len(split.val)} held-out photos: {listed}; starting from {start.stem}")
+        cfg = finetune_config(start)
+        print(f"fine-tuning the shipped model {start.stem} on your {photos} photos (its own config, "
               f"learning rates x{LR_SCALE:g}); --init-generator none trains from scratch instead")  # fmt: skip
         return cfg
     if init is not None:  # a named start: its own config (so the weights fit), fine-tuned by the same rule

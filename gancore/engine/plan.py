@@ -66,6 +66,8 @@ def reference_scores(reference: Path | None, cfg, watch) -> dict[str, float] | N
         task, gen, ref_cfg = load_generator(reference, watch.validator.device, task=cfg.task.type)
     except UserError:
         return None
-    if ref_cfg.task != cfg.task or ref_cfg.latent != cfg.latent:
-        return None
+    from ..starts import same_condition
+
+    if not same_condition(task, watch.validator.task, cfg.data.size) or ref_cfg.latent != cfg.latent:
+        return None  # another kind of input: no fair comparison on the run's crops
     return watch.validator.scores(watch.validator.loaded_outputs(task, gen))

@@ -1,0 +1,61 @@
+"""Which shipped model a default fine-tune starts from: the one that scores best on the user's held-out photos.
+
+An app may ship several models of one task (the colorizer: ``colorizer`` and the more colourful
+``colorizer-vivid``). Before a default fine-tune (``gancore/finetune.py``), each shipped model of the app
+that takes the same condition as its default model is scored on the run's held-out crops by the task's
+headline measure (the colorizer: RGB PSNR); the best one starts the run, the default on a tie. A model
+that suits the user's kind of photo is worth more than minutes of fine-tuning on a few of them.
+
+    start, scores = best_start(app.default_model, split.val)   # -> (path, {model name: score})
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+
+def same_condition(task, other, size: int) -> bool:
+    """Whether two tasks read the same condition: the same task type and condition shape (a hint model's
+    extra channels, or another scale, make a model a different kind of start)."""
+    return task.name == other.name and tuple(task.shapes(size)["condition"]) == tuple(other.shapes(size)["condition"])
+
+
+def shipped_starts(default_model: Path) -> list[Path]:
+    """The default model, then the other ``<name>*.safetensors`` beside it (sorted)."""
+    default_model = Path(default_model)
+    others = sorted(p for p in default_model.parent.glob(f"{default_model.stem}*.safetensors") if p != default_model)
+    return [default_model, *others]
+
+
+@torch.no_grad()
+def best_start(default_model: Path, val: list[Path], crops: int = 4, seed: int = 0) -> tuple[Path, dict[str, float]]:
+    """The shipped model with the best headline score on ``val``'s fixed crops, and every candidate's score.
+
+    Only models that take the default model's condition compete; with one candidate, or no held-out
+    photo, the default model is returned unscored (``{}``)."""
+    from .engine.validation import Validator, rule_for
+    from .errors import UserError
+    from .inference import load_generator
+
+    candidates = shipped_starts(default_model)
+    if len(candidates) == 1 or not val:
+        return Path(default_model), {}
+    task, gen, cfg = load_generator(default_model, "cpu")
+    rule = rule_for(task)
+    validator = Validator(task, list(val), cfg.data.size, crops, seed, torch.device("cpu"), cfg.latent.options.dim)
+    scores = {default_model.stem: validator.scores(validator.loaded_outputs(task, gen))[rule.measure]}
+    best = Path(default_model)
+    for path in candidates[1:]:
+        try:
+            other_task, other_gen, other_cfg = load_generator(path, "cpu", task=task.name)
+        except UserError:
+            continue  # not a model of this task, or unreadable: not a start
+        if not same_condition(task, other_task, cfg.data.size) or other_cfg.latent != cfg.latent:
+            continue
+        value = validator.scores(validator.loaded_outputs(other_task, other_gen))[rule.measure]
+        scores[path.stem] = value
+        if rule.better(value, scores[best.stem]):
+            best = path
+    return best, scores
