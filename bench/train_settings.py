@@ -47,6 +47,12 @@ SETTINGS: dict[str, tuple[str, dict, dict, int | None]] = {
         {"precision": "fp32"},
         None,
     ),
+    "pix2pix-step": (
+        "pix2pix's own step (bench/pix2pix_step.py): its control flow and torch's Adam, fp32, same networks",
+        {},
+        {"precision": "fp32", "channels_last": False, "compile": False},
+        None,
+    ),
     "channels-last": ("NHWC weights and batch (oneDNN)", {}, {"channels_last": True}, None),
     "fp32": ("fp32 throughout (no bf16 autocast)", {}, {"precision": "fp32"}, None),
     "bf16": ("bf16 autocast, whatever the CPU", {}, {"precision": "bf16"}, None),
@@ -54,8 +60,8 @@ SETTINGS: dict[str, tuple[str, dict, dict, int | None]] = {
     "one-thread": ("1 intra-op thread", {}, {}, 1),
     "all-threads": ("one intra-op thread per core", {}, {}, 0),
 }
-DEFAULT_ROWS = ["defaults", "two-forwards", "adam-loop", "adam-foreach", "pix2pix-like", "fp32", "bf16",
-                "channels-last", "compile", "one-thread", "all-threads"]  # fmt: skip
+DEFAULT_ROWS = ["defaults", "two-forwards", "adam-loop", "adam-foreach", "pix2pix-like", "pix2pix-step", "fp32",
+                "bf16", "channels-last", "compile", "one-thread", "all-threads"]  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -77,6 +83,13 @@ def build(cfg, name: str, device):
         cfg = dataclasses.replace(cfg, trainer=cfg.trainer.replace(**trainer_opts))
     if train_opts:
         cfg = cfg.replace("train", **train_opts)
+    if name == "pix2pix-step":  # not our trainer: pix2pix's step around the same modules
+        from types import SimpleNamespace
+
+        from bench.pix2pix_step import Pix2PixStep
+        from gancore.engine.speed import resolve_speed
+
+        return SimpleNamespace(step=Pix2PixStep(cfg, device)), resolve_speed(cfg.train, device)
     return step_trainer(cfg, device)
 
 
@@ -163,6 +176,15 @@ def to_dicts(rows: list[Row], batch: int, meta: dict | None = None) -> list[dict
     return out
 
 
+def pix2pix_ratios(rows: list[dict]) -> dict[str, float]:
+    """pix2pix's step time over ours (above 1: ours is faster): against our fp32 row (the same arithmetic) and
+    our defaults (bf16 where the CPU has it); only the rows that were timed."""
+    t = {r["setting"]: r["step_s"] for r in rows if "step_s" in r}
+    if "pix2pix-step" not in t:
+        return {}
+    return {f"vs {k}": round(t["pix2pix-step"] / t[k], 3) for k in ("fp32", "defaults") if k in t}
+
+
 def format_table(rows: list[dict], header: str) -> str:
     cols = ["setting", "step s (median)", "img/s", "vs defaults", "GFLOP/s", "threads", "CPU", "changes"]
     lines = []
@@ -231,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
               + ", ".join(f"{k} {v} GFLOP/s" for k, v in peak.items())
               + (f"; the fastest row ({best['setting']}) reaches {best['achieved_gflops'] / peak['float32']:.0%} "
                  "of the fp32 peak" if best else ""))  # fmt: skip
+    ratios = pix2pix_ratios(dicts)
+    if ratios:
+        meta["pix2pix_step_over_ours"] = ratios
+        print("pix2pix's own step over ours, same networks, interleaved: "
+              + ", ".join(f"{k} {v:.2f}x" for k, v in ratios.items()))  # fmt: skip
     path = a.out / f"train-settings-{a.device.split(':')[0]}.json"
     write_results(path, meta.pop("device"), dicts, meta)
     print(f"wrote {path}")

@@ -86,3 +86,38 @@ def test_main_writes_the_json(tmp_path, capsys):
     assert data["step_gflop"] > 0 and data["matmul_peak_gflops"]["float32"] > 0 and data["cpu"]["label"]
     out = capsys.readouterr().out
     assert "train-settings-cpu.json" in out and "of the fp32 peak" in out
+
+
+def test_pix2pix_step_takes_the_step_our_trainer_takes(small):
+    """The pix2pix row times the same work as ours: from the same weights, batch and dropout draws, one step
+    of each (pix2pix's flow and torch's Adam; our fp32 trainer) leaves G and D with the same weights (D's loss
+    is halved in pix2pix: Adam's first step does not see the scale)."""
+    from bench.pix2pix_step import Pix2PixStep
+
+    cfg = small.replace("data", batch=1).replace("train", precision="fp32")
+    torch.manual_seed(3)
+    real = torch.rand(1, 3, 256, 256) * 2 - 1
+    theirs = Pix2PixStep(cfg, torch.device("cpu"))
+    ours, _ = build(cfg, "fp32", torch.device("cpu"))
+    for net in ("generator", "discriminator"):
+        getattr(ours.gan, net).load_state_dict(getattr(theirs.gan, net).state_dict())
+    before = {k: v.clone() for k, v in theirs.gan.generator.state_dict().items()}
+    torch.manual_seed(7)
+    theirs(real)
+    torch.manual_seed(7)
+    ours.step(real)
+    state = theirs.gan.generator.state_dict()
+    assert any(v.is_floating_point() and not torch.equal(v, before[k]) for k, v in state.items()), "G trained"
+    lr = cfg.trainer.options.g_learn_rate
+    for net in ("generator", "discriminator"):
+        # the weights (batch norm's running statistics depend on the order D sees real and fake: not compared)
+        a, b = dict(getattr(theirs.gan, net).named_parameters()), dict(getattr(ours.gan, net).named_parameters())
+        diff = torch.cat([(a[k].detach() - b[k].detach()).abs().flatten() for k in a])
+        # Adam's first step moves each weight by lr x sign(gradient): only weights whose gradient is ~0 (its
+        # sign set by rounding) or near Adam's eps (D's halved loss) land apart, by at most 2 lr
+        assert (diff > 1e-6).float().mean() < 1e-2 and diff.max() <= 2 * lr + 1e-6, (
+            net,
+            diff.max(),
+            (diff > 1e-6).sum(),
+        )
+    assert all(p.requires_grad is False for p in theirs.gan.discriminator.parameters()), "as pix2pix leaves it"
