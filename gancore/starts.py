@@ -22,6 +22,21 @@ def same_condition(task, other, size: int) -> bool:
     return task.name == other.name and tuple(task.shapes(size)["condition"]) == tuple(other.shapes(size)["condition"])
 
 
+def scores_of(path: Path, validator, size: int, latent) -> dict[str, float] | None:
+    """A model file's scores on ``validator``'s crops, or ``None`` when it cannot be compared fairly there:
+    unreadable, of another task, another condition (``same_condition``) or another latent."""
+    from .errors import UserError
+    from .inference import load_generator
+
+    try:
+        task, gen, cfg = load_generator(path, validator.device, task=validator.task.name)
+    except UserError:
+        return None
+    if not same_condition(task, validator.task, size) or cfg.latent != latent:
+        return None
+    return validator.scores(validator.loaded_outputs(task, gen))
+
+
 def shipped_starts(default_model: Path) -> list[Path]:
     """The default model, then the other ``<name>*.safetensors`` beside it (sorted)."""
     default_model = Path(default_model)
@@ -36,7 +51,6 @@ def best_start(default_model: Path, val: list[Path], crops: int = 4, seed: int =
     Only models that take the default model's condition compete; with one candidate, or no held-out
     photo, the default model is returned unscored (``{}``)."""
     from .engine.validation import Validator, rule_for
-    from .errors import UserError
     from .inference import load_generator
 
     candidates = shipped_starts(default_model)
@@ -48,14 +62,10 @@ def best_start(default_model: Path, val: list[Path], crops: int = 4, seed: int =
     scores = {default_model.stem: validator.scores(validator.loaded_outputs(task, gen))[rule.measure]}
     best = Path(default_model)
     for path in candidates[1:]:
-        try:
-            other_task, other_gen, other_cfg = load_generator(path, "cpu", task=task.name)
-        except UserError:
-            continue  # not a model of this task, or unreadable: not a start
-        if not same_condition(task, other_task, cfg.data.size) or other_cfg.latent != cfg.latent:
-            continue
-        value = validator.scores(validator.loaded_outputs(other_task, other_gen))[rule.measure]
-        scores[path.stem] = value
+        found = scores_of(path, validator, cfg.data.size, cfg.latent)
+        if found is None:
+            continue  # another task or input, or unreadable: not a start
+        value = scores[path.stem] = found[rule.measure]
         if rule.better(value, scores[best.stem]):
             best = path
     return best, scores

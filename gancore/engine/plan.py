@@ -60,14 +60,6 @@ def reference_scores(reference: Path | None, cfg, watch) -> dict[str, float] | N
     takes the same condition (then the comparison is fair); else ``None``."""
     if reference is None or not Path(reference).is_file() or same_file(cfg.train.init_generator, reference):
         return None
-    from ..inference import load_generator
+    from ..starts import scores_of
 
-    try:
-        task, gen, ref_cfg = load_generator(reference, watch.validator.device, task=cfg.task.type)
-    except UserError:
-        return None
-    from ..starts import same_condition
-
-    if not same_condition(task, watch.validator.task, cfg.data.size) or ref_cfg.latent != cfg.latent:
-        return None  # another kind of input: no fair comparison on the run's crops
-    return watch.validator.scores(watch.validator.loaded_outputs(task, gen))
+    return scores_of(reference, watch.validator, cfg.data.size, cfg.latent)
