@@ -123,7 +123,8 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     failed, names, seconds, megapixels, gray_photos = [], [], [], [], []
     for path, real in iter_rgb(files, failed):
         name = path.relative_to(data_dir).as_posix()
-        if colourfulness(real) < GRAY_PHOTO:  # nothing to compare colours with: gray's PSNR would be infinite
+        photo_colour = colourfulness(real)
+        if photo_colour < GRAY_PHOTO:  # nothing to compare colours with: gray's PSNR would be infinite
             gray_photos.append(name)
             continue
         names.append(name)
@@ -133,7 +134,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
         megapixels.append(real.shape[0] * real.shape[1] / 1e6)
         rows["model"].append(scores(out, real))
         rows["gray"].append(scores(gray_baseline(real), real))
-        rows["photo"].append({"colourfulness": colourfulness(real), "brisque": brisque(real)})
+        rows["photo"].append({"colourfulness": photo_colour, "brisque": brisque(real)})
         for n in counts:
             hints = hint_image(real, n, hint_seed(name, n))
             out = colorize(gen, cfg.data.size, real, args.device, hints, task.channels, temperature=temperature)
