@@ -322,16 +322,17 @@ EVAL_INTRO = (
 def split(photos: list[Photo], eval_names: list[str], also_train: list[Path]) -> tuple[list[Photo], list[Photo]]:
     """(train, eval): the named photos go to eval; train drops them and their near-duplicates.
 
-    ``also_train`` are other training photos (``assets/photos``): an evaluation photo that is a
-    near-duplicate of one of them is an error, as it would be seen in training.
+    ``also_train`` are other training photos (``assets/photos``, linked into ``data/train`` beside
+    ``data/photos``): a photo of the same name as one of them, or a near-duplicate of one, is left
+    out of train (the bundled copy is used: two files of one name cannot both be linked), and an
+    evaluation photo that is a near-duplicate of one of them is an error, as it would be seen in training.
     """
     by_name = {p.source.name: p for p in photos}
     missing = [n for n in eval_names if n not in by_name]
     if missing:
         raise BuildError(f"photoset/eval.tsv names photos the sources do not give: {', '.join(missing)}")
     held = [by_name[n] for n in eval_names]
-    train = [p for p in photos if p.source.name not in set(eval_names)
-             and not any(near_duplicate(p.hash, p.image.size, e.hash, e.image.size) for e in held)]  # fmt: skip
+    bundled = []
     for path in also_train:
         with Image.open(path) as im:
             image = im.convert("RGB")
@@ -339,6 +340,11 @@ def split(photos: list[Photo], eval_names: list[str], also_train: list[Path]) ->
         for e in held:
             if near_duplicate(h, image.size, e.hash, e.image.size):
                 raise BuildError(f"evaluation photo {e.source.name} is a near-duplicate of training photo {path}")
+        bundled.append((path.name, h, image.size))
+    train = [p for p in photos if p.source.name not in set(eval_names)
+             and not any(near_duplicate(p.hash, p.image.size, e.hash, e.image.size) for e in held)
+             and not any(p.source.name == name or near_duplicate(p.hash, p.image.size, h, size)
+                         for name, h, size in bundled)]  # fmt: skip
     return train, sorted(held, key=lambda p: p.source.name)
 
 

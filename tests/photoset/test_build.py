@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from photoset.build import (
+    BuildError,
     EVAL_LIST,
     Photo,
     Source,
@@ -56,7 +57,7 @@ def test_largest_jpeg_of_a_container_skips_previews_and_false_markers():
 
 def test_every_listed_source_has_a_distinct_name_and_the_split_is_listed():
     sources = read_sources()
-    assert len(sources) == 361
+    assert len(sources) == 327
     names = [s.name for s in sources]
     assert len(set(names)) == len(names)
     assert Source("gcompris-qt-data", "3.1-2", "usr/share/gcompris-qt/rcc/erase.rcc::gcompris/src/activities/erase/"
@@ -100,6 +101,19 @@ def test_split_drops_the_held_photos_and_their_near_duplicates_from_training():
     train, held = split(photos, [photos[1].source.name], [])
     assert [p.source.name for p in held] == ["pkg-p1.jpg"]
     assert sorted(p.source.name for p in train) == ["pkg-p0.jpg", "pkg-p2.jpg", "pkg-p3.jpg"]
+
+
+def test_split_leaves_out_what_is_bundled_already_by_name_or_by_picture(tmp_path):
+    photos = _photos(4)
+    _photo(99).save(tmp_path / "pkg-p0.jpg")  # same name as a packaged photo, another picture
+    photos[2].image.resize((300, 225)).save(tmp_path / "bundled-twin.jpg")  # p2's picture, another name
+    _photo(98).save(tmp_path / "other.jpg")
+    train, held = split(photos, [photos[1].source.name], sorted(tmp_path.glob("*.jpg")))
+    assert [p.source.name for p in train] == ["pkg-p3.jpg"]  # data/train links one file per name
+    assert [p.source.name for p in held] == ["pkg-p1.jpg"]
+    photos[1].image.save(tmp_path / "held-twin.jpg")
+    with pytest.raises(BuildError, match="near-duplicate of training photo"):
+        split(photos, [photos[1].source.name], sorted(tmp_path.glob("*.jpg")))
 
 
 def test_write_set_is_idempotent_and_removes_only_what_it_wrote(tmp_path):
