@@ -35,6 +35,7 @@ from PIL import Image, ImageOps
 from . import copyright as dep5
 from .dedupe import dhash, near_duplicate
 from .eet import largest_jpeg
+from .pool import fetch, read_pool
 from .rcc import Rcc
 from .readme import parse as parse_readme
 
@@ -45,7 +46,8 @@ JPEG_QUALITY = 90
 SHORT = {"gcompris-qt-data": "gcompris", "lxqt-themes": "lxqt", "palapeli-data": "palapeli",
          "puzzle-jigsaw": "jigsaw", "lomiri-wallpapers-20.04": "lomiri2004", "digikam-data": "digikam",
          "enlightenment-data": "enlightenment", "lomiri-wallpapers-16.04": "lomiri1604",
-         "plasma-workspace-wallpapers": "plasma", "mate-backgrounds": "mate"}  # fmt: skip
+         "plasma-workspace-wallpapers": "plasma", "mate-backgrounds": "mate",
+         "budgie-backgrounds": "budgie"}  # fmt: skip
 
 
 class BuildError(RuntimeError):
@@ -110,7 +112,14 @@ def read_eval_list(path: Path = EVAL_LIST) -> list[str]:
 
 
 def download(package: str, version: str, debs: Path) -> Path:
-    """The ``.deb`` of ``package=version`` under ``debs`` (downloaded once with ``apt-get download``)."""
+    """The ``.deb`` of ``package=version`` under ``debs`` (downloaded once with ``apt-get download``,
+    or from the archive URL pinned in ``pool.tsv`` for a package of another Debian release)."""
+    pinned = read_pool().get((package, version))
+    if pinned is not None:
+        try:
+            return fetch(pinned, debs)
+        except (OSError, ValueError) as err:
+            raise BuildError(f"{package} {version}: {err}") from err
     debs.mkdir(parents=True, exist_ok=True)
     found = sorted(debs.glob(f"{package}_*.deb"))
     wanted = [p for p in found if _deb_version(p) == _no_epoch(version)]

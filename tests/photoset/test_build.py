@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from photoset.build import (
-    BuildError,
     EVAL_LIST,
+    BuildError,
     Photo,
     Source,
     read_eval_list,
@@ -57,7 +57,7 @@ def test_largest_jpeg_of_a_container_skips_previews_and_false_markers():
 
 def test_every_listed_source_has_a_distinct_name_and_the_split_is_listed():
     sources = read_sources()
-    assert len(sources) == 327
+    assert len(sources) == 339
     names = [s.name for s in sources]
     assert len(set(names)) == len(names)
     assert Source("gcompris-qt-data", "3.1-2", "usr/share/gcompris-qt/rcc/erase.rcc::gcompris/src/activities/erase/"
