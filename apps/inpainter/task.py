@@ -6,6 +6,8 @@ pixels, fill.py) or ``gray`` (0). target: the real RGB ``(B, 3, H, W)`` in [-1, 
 ``compose`` keeps the known pixels and puts the generator's output in the holes, added to the
 first guess when ``residual`` (the upscaler's residual-over-bicubic idea), so the discriminator
 and the losses judge the composite; D sees it alone or, with ``d_sees_mask``, with the mask.
+With ``hole_is_fake`` D's fake target is the hole only (LaMa): the known patches of a composite
+are the photo's own, and are labelled real.
 Masks are drawn on the training device by the ``masks`` policy (masks.py).
 """
 
@@ -51,6 +53,7 @@ class InpainterTask:
         d_sees_mask: bool = True  # D gets the mask as a 4th channel (it knows where to look)
         fill: Fill = "pyramid"  # the holes' first guess in the condition
         residual: bool = True  # G's output is added to that first guess (False: it replaces it)
+        hole_is_fake: bool = False  # D's fake label on the hole only; known patches of a composite are real (LaMa)
 
         def __post_init__(self) -> None:
             self.masks.options.check("task.masks")
@@ -87,6 +90,15 @@ class InpainterTask:
         """Known pixels from the condition, ``prediction`` inside the holes."""
         hole = self.hole(condition)
         return condition[:, :3] * (1 - hole) + self.prediction(condition, output) * hole
+
+    @property
+    def labels_region(self) -> bool:
+        """Whether D labels only the generated part of a fake (``hole_is_fake``)."""
+        return self.options.hole_is_fake
+
+    def fake_region(self, condition: torch.Tensor) -> torch.Tensor | None:
+        """With ``hole_is_fake``, the hole ``(B, 1, H, W)``: the only pixels of the composite G made."""
+        return self.hole(condition) if self.options.hole_is_fake else None
 
     def judged(self, condition: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         return torch.cat([image, self.hole(condition)], dim=1) if self.options.d_sees_mask else image

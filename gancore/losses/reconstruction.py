@@ -57,6 +57,9 @@ class MaskedL1:
     ``|avg_pool_s((out - target) * hole)|`` over the s x s blocks, which pins the fill's colours and
     layout at 1/s of the resolution and leaves the finer texture to the adversarial terms (an L1 on
     every hole pixel is what makes a large hole a blur: the mean of all plausible fills).
+    A block mean is blind to any pattern that repeats every s pixels (a grid the adversary may
+    reward): ``hole_pixel_weight`` adds a small L1 on every hole pixel beside it, which costs such a
+    pattern its amplitude.
     """
 
     uses_mask = True
@@ -66,6 +69,7 @@ class MaskedL1:
         hole_weight: float = 6.0
         known_weight: float = 1.0
         hole_scale: int = 1  # > 1: the hole term on s x s block means (a low-pass), see above
+        hole_pixel_weight: float = 0.0  # with hole_scale > 1: also this x the per-pixel hole L1
 
         def __post_init__(self):
             if self.hole_scale < 1:
@@ -73,14 +77,14 @@ class MaskedL1:
 
     def __init__(self, options: Options):
         self.hole_weight, self.known_weight = options.hole_weight, options.known_weight
-        self.hole_scale = options.hole_scale
+        self.hole_scale, self.hole_pixel_weight = options.hole_scale, options.hole_pixel_weight
 
     def __call__(
         self, output: torch.Tensor, target: torch.Tensor, raw: torch.Tensor, hole: torch.Tensor
     ) -> torch.Tensor:
-        if self.hole_scale > 1:
-            hole_term = F.avg_pool2d((output - target) * hole, self.hole_scale, ceil_mode=True).abs().mean()
-        else:
-            hole_term = ((output - target).abs() * hole).mean()
+        pixel_term = ((output - target).abs() * hole).mean()
         known_term = ((raw - target).abs() * (1 - hole)).mean()
-        return self.hole_weight * hole_term + self.known_weight * known_term
+        if self.hole_scale == 1:
+            return self.hole_weight * pixel_term + self.known_weight * known_term
+        block_term = F.avg_pool2d((output - target) * hole, self.hole_scale, ceil_mode=True).abs().mean()
+        return self.hole_weight * block_term + self.hole_pixel_weight * pixel_term + self.known_weight * known_term

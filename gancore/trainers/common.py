@@ -31,9 +31,22 @@ from ..errors import ConfigError
 from ..penalties import CriticInputs
 from ..tasks import Pair
 from ..tricks import ema_update
+from ..tricks.labels import region_labels
 from .optim import OptimOptions, make_optimizer, set_learning_rates
 
 Logs = dict[str, torch.Tensor]
+
+
+def check_fake_region(task, loss, tricks) -> None:
+    """A task that labels only part of a fake needs a loss that takes labels, and no D augmentation
+    that moves pixels (the labels would not move with them)."""
+    if not getattr(task, "labels_region", False):
+        return
+    if not getattr(loss, "uses_labels", False):
+        raise ConfigError("task.hole_is_fake", "needs a loss with labels (standard or least_squares)")
+    moved = [op for op in tricks.augment if op in ("translation", "cutout")]
+    if moved:
+        raise ConfigError("task.hole_is_fake", f"cannot follow tricks.augment {moved[0]!r}: leave it out")
 
 
 def d_loss_of(loss, d_real, d_fake, labels, real, fake) -> torch.Tensor:
@@ -56,6 +69,7 @@ class GANTrainer:
         self.penalties = tuple(gan.penalties if penalties is None else penalties)
         self.tricks = gan.tricks
         self.tricks.check(self.loss, tuple(gan.task.shapes(gan.config.data.size)["judged"]))
+        check_fake_region(gan.task, self.loss, self.tricks.cfg)
         if options.pretrain_steps and gan.reconstruction is None:
             raise ConfigError("trainer.pretrain_steps", "needs a reconstruction term to pre-train on")
         if options.pretrain_steps < 0:
@@ -126,6 +140,11 @@ class GANTrainer:
             return out[: real.shape[0]], out[real.shape[0] :]
         return self.gan.critic(xr, condition), self.gan.critic(xf, condition)
 
+    def fake_region(self, condition: torch.Tensor) -> torch.Tensor | None:
+        """The part of a fake that is generated, when the task labels only that part fake (else None)."""
+        region = getattr(self.gan.task, "fake_region", None)
+        return None if region is None else region(condition)
+
     def judge_one(self, condition, image, kind: str) -> torch.Tensor:
         x = self.tricks.judged(self.gan.task.judged(condition, image), kind, self.iteration)
         return self.gan.critic(x, condition)
@@ -134,6 +153,9 @@ class GANTrainer:
         """D's loss plus the active penalties, for a given ``fake`` (detach it to keep G out)."""
         d_real, d_fake = self.judge_pair(pair.condition, pair.target, fake)
         labels = self.tricks.labels(d_real, d_fake)
+        region = self.fake_region(pair.condition)
+        if region is not None:
+            labels = region_labels(labels, region, d_real, d_fake, getattr(self.loss, "real_label", 1.0))
         loss = d_loss_of(self.loss, d_real, d_fake, labels, pair.target, fake)
         logs = {"d_loss": loss.detach(), "d_real": d_real.detach().mean(), "d_fake": d_fake.detach().mean()}
         total = loss

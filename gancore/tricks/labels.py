@@ -36,3 +36,25 @@ def make_labels(cfg: TricksConfig, d_real: torch.Tensor, d_fake: torch.Tensor) -
         fake = torch.zeros(bf, device=d_fake.device, dtype=d_fake.dtype)
     real, fake = _flip(real, cfg.flip_labels), _flip(fake, cfg.flip_labels)
     return Labels(real.view((br,) + (1,) * (d_real.dim() - 1)), fake.view((bf,) + (1,) * (d_fake.dim() - 1)))
+
+
+def region_labels(
+    labels: Labels | None, region: torch.Tensor, d_real: torch.Tensor, d_fake: torch.Tensor, real: float = 1.0
+) -> Labels:
+    """Fake labels only where the fake really is (LaMa's ``mask_as_fake_target``).
+
+    ``region`` ``(B, 1, H, W)`` in [0, 1] marks the generated pixels of a fake (the inpainter's
+    hole; the rest of a composite is the real photo). It is area-averaged onto D's output map
+    ``d_fake`` ``(B, 1, h, w)``, and each position's fake label becomes
+    ``share x fake + (1 - share) x real``: a patch of known pixels is a real patch. ``labels``:
+    the tricks' per-sample labels, or None for ``real`` (the loss's real label) and 0 (fake).
+    """
+    if labels is None:
+        labels = Labels(torch.full((), real, device=d_real.device, dtype=d_real.dtype),
+                        torch.zeros((), device=d_fake.device, dtype=d_fake.dtype))  # fmt: skip
+    if d_fake.dim() == 4:
+        share = torch.nn.functional.interpolate(region.to(d_fake.dtype), size=d_fake.shape[-2:], mode="area")
+    else:  # one output per sample: the generated share of the whole picture
+        share = region.to(d_fake.dtype).flatten(1).mean(1).view((-1,) + (1,) * (d_fake.dim() - 1))
+    real_of_fake = labels.real if labels.real.dim() == 0 else labels.real[: d_fake.shape[0]]
+    return Labels(labels.real, share * labels.fake + (1 - share) * real_of_fake)

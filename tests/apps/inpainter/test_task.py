@@ -52,6 +52,37 @@ def test_discriminator_sees_the_mask(gan, inp_dict):
     assert build_gan(config_from_dict(inp_dict)).task.shapes(32)["judged"] == (3, 32, 32)
 
 
+def test_hole_is_fake_labels_only_the_hole_of_a_composite_fake(inp_dict):
+    """LaMa's fake target: D's loss on a composite calls its hole patches fake and its known patches real."""
+    import torch.nn.functional as F
+
+    inp_dict["loss"] = {"type": "standard"}
+    inp_dict["task"]["hole_is_fake"] = True
+    torch.manual_seed(0)
+    gan = build_gan(config_from_dict(inp_dict))
+    trainer = gan.config.trainer.build(gan)
+    real = torch.rand(2, 3, 32, 32) * 2 - 1
+    hole = torch.zeros(2, 1, 32, 32)
+    hole[:, :, :, :16] = 1  # the left half of each picture is G's
+    pair = type(gan.task.condition(real))(gan.task.make_condition(real, hole), real)
+    fake = gan.generate(pair.condition).detach()
+    loss, _, (d_real, d_fake) = trainer.d_objective(pair, fake)
+    target = torch.zeros_like(d_fake)
+    target[..., d_fake.shape[-1] // 2 :] = 1  # D's 8 x 8 map: its right half sees known pixels only
+    expected = F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real))
+    expected = expected + F.binary_cross_entropy_with_logits(d_fake, target)
+    assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    everything = F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
+    assert abs(loss.item() - (expected - F.binary_cross_entropy_with_logits(d_fake, target) + everything).item()) > 1e-3
+    inp_dict["loss"] = {"type": "wasserstein"}
+    with pytest.raises(ConfigError, match=r"task\.hole_is_fake.*labels"):
+        gan.config.trainer.build(build_gan(config_from_dict(inp_dict)))
+    inp_dict["loss"] = {"type": "standard"}
+    inp_dict["tricks"] = {"augment": ["translation"]}
+    with pytest.raises(ConfigError, match=r"task\.hole_is_fake.*translation"):
+        gan.config.trainer.build(build_gan(config_from_dict(inp_dict)))
+
+
 def test_masked_l1_weighs_hole_and_known_regions(gan):
     from apps.inpainter.task import mask_condition
     from gancore.losses import RECONSTRUCTIONS
@@ -86,6 +117,10 @@ def test_masked_l1_hole_scale_ignores_texture_finer_than_its_blocks():
     assert known(target, target, raw=checker, hole=torch.zeros(1, 1, 8, 8)).item() == pytest.approx(1.0)
     with pytest.raises(Err, match=r"reconstruction\.hole_scale"):
         cls.Options(hole_scale=0)
+    # a grid that repeats every 4 px is free under the block means; hole_pixel_weight makes it cost its amplitude
+    both = cls(cls.Options(hole_weight=1, known_weight=0, hole_scale=4, hole_pixel_weight=0.25))
+    assert both(checker, target, raw=checker, hole=hole).item() == pytest.approx(0.25)
+    assert both(target + 0.5, target, raw=target, hole=hole).item() == pytest.approx(0.5 + 0.125)
 
 
 def test_trainer_logs_region_losses_and_feature_matching(gan):
