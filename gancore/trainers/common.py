@@ -31,7 +31,7 @@ from ..errors import ConfigError
 from ..penalties import CriticInputs
 from ..tasks import Pair
 from ..tricks import ema_update
-from ..tricks.labels import region_labels
+from ..tricks.labels import region_labels, region_share
 from .optim import OptimOptions, make_optimizer, set_learning_rates
 
 Logs = dict[str, torch.Tensor]
@@ -158,6 +158,9 @@ class GANTrainer:
             labels = region_labels(labels, region, d_real, d_fake, getattr(self.loss, "real_label", 1.0))
         loss = d_loss_of(self.loss, d_real, d_fake, labels, pair.target, fake)
         logs = {"d_loss": loss.detach(), "d_real": d_real.detach().mean(), "d_fake": d_fake.detach().mean()}
+        if region is not None:  # D's mean output where the fake is generated: what d_fake says for the hole
+            share = region_share(region, d_fake)
+            logs["d_fake_region"] = ((d_fake.detach() * share).sum() / share.sum().clamp_min(1e-6)).detach()
         total = loss
         active = [p for p in self.penalties if p.active(self.d_updates)]
         if active:

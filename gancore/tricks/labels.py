@@ -38,6 +38,14 @@ def make_labels(cfg: TricksConfig, d_real: torch.Tensor, d_fake: torch.Tensor) -
     return Labels(real.view((br,) + (1,) * (d_real.dim() - 1)), fake.view((bf,) + (1,) * (d_fake.dim() - 1)))
 
 
+def region_share(region: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
+    """``region`` ``(B, 1, H, W)`` in [0, 1] as the generated share of each of D's outputs ``d_fake``:
+    area-averaged onto a map ``(B, 1, h, w)``, or the whole picture's share for one output a sample."""
+    if d_fake.dim() == 4:
+        return torch.nn.functional.interpolate(region.to(d_fake.dtype), size=d_fake.shape[-2:], mode="area")
+    return region.to(d_fake.dtype).flatten(1).mean(1).view((-1,) + (1,) * (d_fake.dim() - 1))
+
+
 def region_labels(
     labels: Labels | None, region: torch.Tensor, d_real: torch.Tensor, d_fake: torch.Tensor, real: float = 1.0
 ) -> Labels:
@@ -52,9 +60,6 @@ def region_labels(
     if labels is None:
         labels = Labels(torch.full((), real, device=d_real.device, dtype=d_real.dtype),
                         torch.zeros((), device=d_fake.device, dtype=d_fake.dtype))  # fmt: skip
-    if d_fake.dim() == 4:
-        share = torch.nn.functional.interpolate(region.to(d_fake.dtype), size=d_fake.shape[-2:], mode="area")
-    else:  # one output per sample: the generated share of the whole picture
-        share = region.to(d_fake.dtype).flatten(1).mean(1).view((-1,) + (1,) * (d_fake.dim() - 1))
+    share = region_share(region, d_fake)
     real_of_fake = labels.real if labels.real.dim() == 0 else labels.real[: d_fake.shape[0]]
     return Labels(labels.real, share * labels.fake + (1 - share) * real_of_fake)

@@ -66,12 +66,13 @@ def test_hole_is_fake_labels_only_the_hole_of_a_composite_fake(inp_dict):
     hole[:, :, :, :16] = 1  # the left half of each picture is G's
     pair = type(gan.task.condition(real))(gan.task.make_condition(real, hole), real)
     fake = gan.generate(pair.condition).detach()
-    loss, _, (d_real, d_fake) = trainer.d_objective(pair, fake)
+    loss, logs, (d_real, d_fake) = trainer.d_objective(pair, fake)
     target = torch.zeros_like(d_fake)
     target[..., d_fake.shape[-1] // 2 :] = 1  # D's 8 x 8 map: its right half sees known pixels only
     expected = F.binary_cross_entropy_with_logits(d_real, torch.ones_like(d_real))
     expected = expected + F.binary_cross_entropy_with_logits(d_fake, target)
     assert loss.item() == pytest.approx(expected.item(), rel=1e-5)
+    assert logs["d_fake_region"].item() == pytest.approx(d_fake[..., : d_fake.shape[-1] // 2].mean().item(), rel=1e-5)
     everything = F.binary_cross_entropy_with_logits(d_fake, torch.zeros_like(d_fake))
     assert abs(loss.item() - (expected - F.binary_cross_entropy_with_logits(d_fake, target) + everything).item()) > 1e-3
     inp_dict["loss"] = {"type": "wasserstein"}
