@@ -5,8 +5,11 @@ code runs it: one G forward; D's update on the fake detached and on the real pai
 forward, the two losses halved; D's gradients switched off (``set_requires_grad(netD, False)``); G's
 update on a third D forward and L1 x 100; ``torch.optim.Adam`` with torch's defaults for the device (one
 tensor at a time on a CPU); fp32; the conditioning done once, outside the step, as its data loader does.
-The networks are the very modules our trainer builds from the same config (``gan.generator``,
-``gan.critic``), so the rows differ only in the step around them.
+The networks are the modules our trainer builds from the same config (``gan.generator``,
+``gan.critic``), the same layers and weights, with each convolution run by ``torch.nn``'s own
+forward as pix2pix's code builds them (``torch_kernels``: ours take a matrix-product path on maps
+of 4 x 4 pixels or fewer, ``gancore/layers/small_conv.py``), so the rows differ in the step around
+the networks and in that path.
 
     step = Pix2PixStep(cfg, device)   # cfg: configs/pix2pix-unet128-full.json
     step(real)                        # real: (B, 3, H, W) in [-1, 1]
@@ -18,12 +21,25 @@ import torch
 import torch.nn.functional as F
 
 
+def torch_kernels(net: torch.nn.Module) -> torch.nn.Module:
+    """``net`` with each of our ``Conv2d`` / ``ConvTranspose2d`` made ``torch.nn``'s (they add no state:
+    only the forward changes), as pix2pix's own networks run."""
+    from gancore.layers.small_conv import Conv2d, ConvTranspose2d
+
+    plain = {Conv2d: torch.nn.Conv2d, ConvTranspose2d: torch.nn.ConvTranspose2d}
+    for m in net.modules():
+        if type(m) in plain:
+            m.__class__ = plain[type(m)]
+    return net
+
+
 class Pix2PixStep:
     def __init__(self, cfg, device: torch.device):
         from gancore.gan import build_gan
 
         torch.manual_seed(cfg.train.seed)
         self.gan = build_gan(cfg).to(device)
+        torch_kernels(self.gan.generator), torch_kernels(self.gan.discriminator)
         self.gan.generator.train()
         self.gan.discriminator.train()
         o = cfg.trainer.options

@@ -12,6 +12,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .base import REQUIRED, Built, Param, conv_out, layer, positive
+from .small_conv import Conv2d, ConvTranspose2d
 from .weights import AVG_POOL, WEIGHT
 
 FILTERS = Param("filters", int, REQUIRED, positional=True, help="output channels")
@@ -50,7 +51,7 @@ def conv(a, ctx) -> Built:
     oh, ow = conv_out(h, a.filter, a.stride, pad, a.dilation), conv_out(w, a.filter, a.stride, pad, a.dilation)
     if oh < 1 or ow < 1:
         raise ctx.fail(f"input {h}x{w} is too small for filter={a.filter} stride={a.stride} padding={pad}")
-    m = nn.Conv2d(c, a.filters, a.filter, a.stride, pad, a.dilation, a.groups, bias=a.bias)
+    m = Conv2d(c, a.filters, a.filter, a.stride, pad, a.dilation, a.groups, bias=a.bias)
     return Built(m, (a.filters, oh, ow))
 
 
@@ -81,7 +82,7 @@ def deconv(a, ctx) -> Built:
         oh, ow = ((s - 1) * a.stride - 2 * pad + a.filter for s in (h, w))
         if pad < 0 or oh < 1 or ow < 1:
             raise ctx.fail(f"padding={pad} with filter={a.filter} leaves no output for input {h}x{w}")
-    m = nn.ConvTranspose2d(c, a.filters, a.filter, a.stride, pad, output_padding=extra, bias=a.bias)
+    m = ConvTranspose2d(c, a.filters, a.filter, a.stride, pad, output_padding=extra, bias=a.bias)
     return Built(nn.Sequential(m, Crop((oh, ow))) if crop else m, (a.filters, oh, ow))
 
 
@@ -128,7 +129,7 @@ def resize_conv(a, ctx) -> Built:
         raise ctx.fail(f"mode must be {', '.join(MODES)}, got '{a.mode}'")
     rh, rw = a.h or h * 2, a.w or w * 2
     pad = (a.filter - 1) // 2
-    m = nn.Conv2d(c, a.filters, a.filter, a.stride, pad, bias=a.bias)
+    m = Conv2d(c, a.filters, a.filter, a.stride, pad, bias=a.bias)
     return Built(
         ResizeConv((rh, rw), a.mode, m), (a.filters, *(conv_out(s, a.filter, a.stride, pad) for s in (rh, rw)))
     )
@@ -149,6 +150,6 @@ def subpixel(a, ctx) -> Built:
     positive(ctx, filters=a.filters, filter=a.filter, stride=a.stride, factor=a.factor)
     pad = (a.filter - 1) // 2
     oh, ow = (conv_out(s, a.filter, a.stride, pad) * a.factor for s in (h, w))
-    m = nn.Sequential(nn.Conv2d(c, a.filters * a.factor**2, a.filter, a.stride, pad, bias=a.bias))
+    m = nn.Sequential(Conv2d(c, a.filters * a.factor**2, a.filter, a.stride, pad, bias=a.bias))
     m.append(nn.PixelShuffle(a.factor))
     return Built(m, (a.filters, oh, ow))

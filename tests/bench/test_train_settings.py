@@ -121,3 +121,8 @@ def test_pix2pix_step_takes_the_step_our_trainer_takes(small):
             (diff > 1e-6).sum(),
         )
     assert all(p.requires_grad is False for p in theirs.gan.discriminator.parameters()), "as pix2pix leaves it"
+    from gancore.layers.small_conv import Conv2d, ConvTranspose2d
+
+    kinds = {type(m) for net in (theirs.gan.generator, theirs.gan.discriminator) for m in net.modules()}
+    assert torch.nn.ConvTranspose2d in kinds and not kinds & {Conv2d, ConvTranspose2d}, "pix2pix runs torch's kernels"
+    assert ConvTranspose2d in {type(m) for m in ours.gan.generator.modules()}

@@ -1,0 +1,93 @@
+"""Convolutions on small feature maps as one matrix product, on a CPU in fp32.
+
+A U-Net's innermost layers work on maps of 1 x 1 to 4 x 4 pixels with 512-1024 channels. There
+oneDNN's fp32 convolution on an AVX2 CPU reaches 3-30 GFLOP/s where the large layers reach 80-90:
+the work is a matrix product with a few rows per image, which its direct convolution does not
+block well. The same sums as ``unfold`` + matrix product (a convolution) or matrix product + ``fold``
+(a transposed one) run 1.4-3.2x faster there, forward and backward (``bench/train_settings.py``
+profile, 2026-12-07: pix2pix's U-Net-128 step, 8 crops, one AVX2 thread). Same weights, same
+parameter names, results equal to float rounding (relative 1e-6).
+
+``Conv2d`` and ``ConvTranspose2d`` are ``torch.nn``'s with that path taken when the matrix
+product has at most ``SMALL`` rows per image (a convolution's output pixels, a transposed
+convolution's input pixels), on a CPU, in fp32 and outside autocast (bf16 and the GPU keep their
+own kernels, which were not measured slower), and not while a graph is traced for export;
+otherwise ``torch.nn``'s own forward.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+SMALL = 16  # rows of the matrix product per image (a 4 x 4 map) at or under which it is faster
+
+
+def _plain(x: torch.Tensor) -> bool:
+    """A 4-D fp32 CPU tensor, outside autocast and outside a trace for export (whose graph keeps the
+    plain operators: ONNX has no unfold)."""
+    return (
+        not torch.jit.is_tracing()
+        and not torch.onnx.is_in_onnx_export()
+        and x.device.type == "cpu"
+        and x.dtype == torch.float32
+        and x.dim() == 4
+        and not torch.is_autocast_enabled("cpu")
+    )
+
+
+def conv_gemm(
+    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, stride, padding, dilation
+) -> torch.Tensor:
+    """``F.conv2d`` (groups 1, zero padding) as ``unfold`` + one matrix product; ``x`` ``(B, C, H, W)``."""
+    b, _, h, w = x.shape
+    cout, _, kh, kw = weight.shape
+    ho = (h + 2 * padding[0] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
+    wo = (w + 2 * padding[1] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+    cols = F.unfold(x, (kh, kw), dilation=dilation, padding=padding, stride=stride)  # (B, C*kh*kw, ho*wo)
+    out = cols.transpose(1, 2).reshape(b * ho * wo, -1) @ weight.reshape(cout, -1).t()
+    out = out.view(b, ho, wo, cout).permute(0, 3, 1, 2)
+    return out if bias is None else out + bias.view(1, -1, 1, 1)
+
+
+def deconv_gemm(
+    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, stride, padding, output_size: tuple[int, int]
+) -> torch.Tensor:
+    """``F.conv_transpose2d`` (groups 1, dilation 1) as one matrix product + ``fold``; ``x`` ``(B, C, H, W)``."""
+    b, cin, h, w = x.shape
+    _, cout, kh, kw = weight.shape
+    cols = x.permute(0, 2, 3, 1).reshape(b * h * w, cin) @ weight.reshape(cin, cout * kh * kw)
+    cols = cols.view(b, h * w, cout * kh * kw).transpose(1, 2)  # (B, Cout*kh*kw, H*W): one block per input pixel
+    out = F.fold(cols, output_size, (kh, kw), padding=padding, stride=stride)
+    return out if bias is None else out + bias.view(1, -1, 1, 1)
+
+
+class Conv2d(nn.Conv2d):
+    """``nn.Conv2d``; small outputs on a CPU in fp32 go through :func:`conv_gemm`."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.groups == 1 and self.padding_mode == "zeros" and not isinstance(self.padding, str) and _plain(x):
+            kh, kw = self.kernel_size
+            ho = (x.shape[-2] + 2 * self.padding[0] - self.dilation[0] * (kh - 1) - 1) // self.stride[0] + 1
+            wo = (x.shape[-1] + 2 * self.padding[1] - self.dilation[1] * (kw - 1) - 1) // self.stride[1] + 1
+            if 0 < ho * wo <= SMALL and ho > 0:
+                return conv_gemm(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+        return super().forward(x)
+
+
+class ConvTranspose2d(nn.ConvTranspose2d):
+    """``nn.ConvTranspose2d``; small inputs on a CPU in fp32 go through :func:`deconv_gemm`."""
+
+    def forward(self, x: torch.Tensor, output_size: list[int] | None = None) -> torch.Tensor:
+        plain = output_size is None and self.groups == 1 and self.dilation == (1, 1) and _plain(x)
+        if plain and x.shape[-2] * x.shape[-1] <= SMALL:
+            size = tuple(
+                (s - 1) * st - 2 * p + k + op
+                for s, st, p, k, op in zip(
+                    x.shape[-2:], self.stride, self.padding, self.kernel_size, self.output_padding
+                )
+            )
+            if min(size) > 0:  # else torch's own forward says what is wrong
+                return deconv_gemm(x, self.weight, self.bias, self.stride, self.padding, size)
+        return super().forward(x, output_size)
