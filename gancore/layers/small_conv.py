@@ -37,14 +37,20 @@ def _plain(x: torch.Tensor) -> bool:
     )
 
 
+def _conv_out(x: torch.Tensor, kernel, stride, padding, dilation) -> tuple[int, int]:
+    """A convolution's output height and width for input ``x`` ``(B, C, H, W)``."""
+    return tuple(
+        (n + 2 * p - d * (k - 1) - 1) // s + 1 for n, k, s, p, d in zip(x.shape[-2:], kernel, stride, padding, dilation)
+    )
+
+
 def conv_gemm(
     x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None, stride, padding, dilation
 ) -> torch.Tensor:
     """``F.conv2d`` (groups 1, zero padding) as ``unfold`` + one matrix product; ``x`` ``(B, C, H, W)``."""
-    b, _, h, w = x.shape
+    b = x.shape[0]
     cout, _, kh, kw = weight.shape
-    ho = (h + 2 * padding[0] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
-    wo = (w + 2 * padding[1] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+    ho, wo = _conv_out(x, (kh, kw), stride, padding, dilation)
     cols = F.unfold(x, (kh, kw), dilation=dilation, padding=padding, stride=stride)  # (B, C*kh*kw, ho*wo)
     out = cols.transpose(1, 2).reshape(b * ho * wo, -1) @ weight.reshape(cout, -1).t()
     out = out.view(b, ho, wo, cout).permute(0, 3, 1, 2)
@@ -68,10 +74,8 @@ class Conv2d(nn.Conv2d):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.groups == 1 and self.padding_mode == "zeros" and not isinstance(self.padding, str) and _plain(x):
-            kh, kw = self.kernel_size
-            ho = (x.shape[-2] + 2 * self.padding[0] - self.dilation[0] * (kh - 1) - 1) // self.stride[0] + 1
-            wo = (x.shape[-1] + 2 * self.padding[1] - self.dilation[1] * (kw - 1) - 1) // self.stride[1] + 1
-            if 0 < ho * wo <= SMALL and ho > 0:
+            ho, wo = _conv_out(x, self.kernel_size, self.stride, self.padding, self.dilation)
+            if ho > 0 and wo > 0 and ho * wo <= SMALL:
                 return conv_gemm(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
         return super().forward(x)
 

@@ -154,12 +154,12 @@ class GANTrainer:
         d_real, d_fake = self.judge_pair(pair.condition, pair.target, fake)
         labels = self.tricks.labels(d_real, d_fake)
         region = self.fake_region(pair.condition)
-        if region is not None:
-            labels = region_labels(labels, region, d_real, d_fake, getattr(self.loss, "real_label", 1.0))
+        share = None if region is None else region_share(region, d_fake)
+        if share is not None:
+            labels = region_labels(labels, share, d_real, d_fake, getattr(self.loss, "real_label", 1.0))
         loss = d_loss_of(self.loss, d_real, d_fake, labels, pair.target, fake)
         logs = {"d_loss": loss.detach(), "d_real": d_real.detach().mean(), "d_fake": d_fake.detach().mean()}
-        if region is not None:  # D's mean output where the fake is generated: what d_fake says for the hole
-            share = region_share(region, d_fake)
+        if share is not None:  # D's mean output where the fake is generated: what d_fake says for the hole
             logs["d_fake_region"] = ((d_fake.detach() * share).sum() / share.sum().clamp_min(1e-6)).detach()
         total = loss
         active = [p for p in self.penalties if p.active(self.d_updates)]

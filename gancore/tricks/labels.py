@@ -47,19 +47,18 @@ def region_share(region: torch.Tensor, d_fake: torch.Tensor) -> torch.Tensor:
 
 
 def region_labels(
-    labels: Labels | None, region: torch.Tensor, d_real: torch.Tensor, d_fake: torch.Tensor, real: float = 1.0
+    labels: Labels | None, share: torch.Tensor, d_real: torch.Tensor, d_fake: torch.Tensor, real: float = 1.0
 ) -> Labels:
     """Fake labels only where the fake really is (LaMa's ``mask_as_fake_target``).
 
-    ``region`` ``(B, 1, H, W)`` in [0, 1] marks the generated pixels of a fake (the inpainter's
-    hole; the rest of a composite is the real photo). It is area-averaged onto D's output map
-    ``d_fake`` ``(B, 1, h, w)``, and each position's fake label becomes
-    ``share x fake + (1 - share) x real``: a patch of known pixels is a real patch. ``labels``:
-    the tricks' per-sample labels, or None for ``real`` (the loss's real label) and 0 (fake).
+    ``share``: the generated share of each of D's outputs ``d_fake`` (:func:`region_share` of the
+    fake's generated pixels, the inpainter's hole; the rest of a composite is the real photo). Each
+    position's fake label becomes ``share x fake + (1 - share) x real``: a patch of known pixels is a
+    real patch. ``labels``: the tricks' per-sample labels, or None for ``real`` (the loss's real
+    label) and 0 (fake).
     """
     if labels is None:
         labels = Labels(torch.full((), real, device=d_real.device, dtype=d_real.dtype),
                         torch.zeros((), device=d_fake.device, dtype=d_fake.dtype))  # fmt: skip
-    share = region_share(region, d_fake)
     real_of_fake = labels.real if labels.real.dim() == 0 else labels.real[: d_fake.shape[0]]
     return Labels(labels.real, share * labels.fake + (1 - share) * real_of_fake)

@@ -200,22 +200,24 @@ def test_ema_start_copies_until_then(toy_dict):
 
 def test_region_labels_call_a_patch_of_known_pixels_real():
     from gancore.losses.base import Labels
-    from gancore.tricks.labels import region_labels
+    from gancore.tricks.labels import region_labels, region_share
 
     d = torch.zeros(2, 1, 4, 4)
     region = torch.zeros(2, 1, 16, 16)
     region[:, :, :, :8] = 1  # the left half was generated
     region[1, :, :4, 8:12] = 1  # and one more 4 x 4 patch of the second picture, its 4 x 4 cell in full
-    lab = region_labels(None, region, d, d)
+    lab = region_labels(None, region_share(region, d), d, d)
     assert lab.real.item() == 1.0
     assert torch.equal(lab.fake[0, 0, :, :2], torch.zeros(4, 2))
     assert torch.equal(lab.fake[0, 0, :, 2:], torch.ones(4, 2))
     assert lab.fake[1, 0, 0, 2].item() == 0.0 and lab.fake[1, 0, 1, 2].item() == 1.0
     half = torch.zeros(1, 1, 16, 16)
     half[..., :2, :] = 1  # half of the top row of cells
-    assert region_labels(None, half, d[:1], d[:1]).fake[0, 0, 0, 0].item() == pytest.approx(0.5)
+    assert region_labels(None, region_share(half, d[:1]), d[:1], d[:1]).fake[0, 0, 0, 0].item() == pytest.approx(0.5)
     smoothed = Labels(torch.full((2, 1, 1, 1), 0.9), torch.full((2, 1, 1, 1), 0.1))  # the tricks' labels
-    lab = region_labels(smoothed, region, d, d)
+    lab = region_labels(smoothed, region_share(region, d), d, d)
     assert lab.fake[0, 0, 0, 0].item() == pytest.approx(0.1) and lab.fake[0, 0, 0, 3].item() == pytest.approx(0.9)
-    per_sample = region_labels(None, region, torch.zeros(2, 1), torch.zeros(2, 1))  # one output a picture
+    per_sample = region_labels(
+        None, region_share(region, torch.zeros(2, 1)), torch.zeros(2, 1), torch.zeros(2, 1)
+    )  # one output a picture
     assert per_sample.fake[0, 0].item() == pytest.approx(0.5)
