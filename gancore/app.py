@@ -46,5 +46,6 @@ class App:
     title: str = ""  # its tab on the suite's demo page ("Colorize", ...); default: the name
     make_export: Callable[..., Any] | None = None  # (task, G, cfg, rgb) -> gancore.export.Exportable
     example: Path | None = None  # a real photo for export's check
+    replay: Path | None = None  # photos the shipped models trained on, mixed into a fine-tune (assets/photos)
     model_for: Callable[[argparse.Namespace], Path | None] | None = None  # `run`'s model when --model is not
     # given, from its other options (the upscaler: the shipped model of the --scale asked); None: the default

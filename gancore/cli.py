@@ -66,6 +66,12 @@ def _parser(app: App) -> argparse.ArgumentParser:
         "default: a deterministic 15%% of DATA_DIR (near-duplicates kept together), never trained on",
     )
     tr.add_argument(
+        "--replay",
+        metavar="DIR|none",
+        help="photos the start model knew, mixed into half of every batch so a fine-tune does not forget them "
+        "(default for a fine-tune: the bundled assets/photos; 'none': your photos only)",
+    )
+    tr.add_argument(
         "--minutes",
         type=float,
         help="a time budget: steps, checks and the learning-rate schedule are fitted to it; the best model is kept",
@@ -180,6 +186,8 @@ def _train(app: App, a: argparse.Namespace) -> int:
             raise UserError("--resume continues with the run's own config.json; drop --config")
         if a.val is not None:
             raise UserError("--resume holds out the photos the run started with; drop --val")
+        if a.replay is not None:
+            raise UserError("--resume mixes in what the run started with; drop --replay")
         run_dir = a.out or _newest_run(app)
         cfg = _resume_config(run_dir)
         for flag, have, asked in (("--size", cfg.data.size, a.size), ("--batch", cfg.data.batch, a.batch)):
@@ -200,6 +208,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
         ("train", "steps", a.steps),
         ("train", "minutes", a.minutes),
         ("train", "threads", a.threads),
+        ("data", "replay", None if a.replay is None else "" if a.replay == "none" else str(Path(a.replay))),
     ):
         if value is not None:
             cfg = cfg.replace(section, **{key: value})

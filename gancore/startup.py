@@ -32,7 +32,7 @@ def start_config(app: App, a: argparse.Namespace, init: Path | None, split) -> C
     """The config a new run starts with: ``--config``, a fine-tune of the shipped model that suits the
     held-out photos best (gancore/starts.py, gancore/finetune.py), or the app's default."""
     from .config import load_config
-    from .finetune import FINETUNE_MAX, LR_SCALE, finetune_config
+    from .finetune import FINETUNE_MAX, describe, finetune_config
     from .starts import best_start
 
     photos = len(split.train) + len(split.val)
@@ -43,13 +43,13 @@ def start_config(app: App, a: argparse.Namespace, init: Path | None, split) -> C
         if len(scores) > 1:
             listed = ", ".join(f"{name} {value:.2f}" for name, value in scores.items())
             print(f"the shipped models on your {len(split.val)} held-out photos: {listed}; starting from {start.stem}")
-        cfg = finetune_config(start)
-        print(f"fine-tuning the shipped model {start.stem} on your {photos} photos (its own config, "
-              f"learning rates x{LR_SCALE:g}); --init-generator none trains from scratch instead")  # fmt: skip
+        cfg = finetune_config(start, replay=app.replay)
+        print(f"fine-tuning the shipped model {start.stem} on your {photos} photos ({describe()}); "
+              f"--init-generator none trains from scratch instead")  # fmt: skip
         return cfg
     if init is not None:  # a named start: its own config (so the weights fit), fine-tuned by the same rule
-        print(f"fine-tuning {init} (its own config, learning rates x{LR_SCALE:g})")
-        return finetune_config(init)
+        print(f"fine-tuning {init} ({describe()})")
+        return finetune_config(init, replay=app.replay)
     return load_config(app.default_config)
 
 

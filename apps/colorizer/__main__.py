@@ -16,6 +16,7 @@ APP = App(
     summary="Colorize photos: train on your own pictures, colorize folders, or try the demo page.",
     default_config=ROOT / "configs" / "colorizer.json",
     default_model=ROOT / "assets" / "models" / "colorizer.safetensors",
+    replay=ROOT / "assets" / "photos",
     make_processor=lazy("apps.colorizer.infer:make_processor"),
     add_run_arguments=lazy("apps.colorizer.options:add_run_arguments"),
     add_eval_arguments=lazy("apps.colorizer.options:add_eval_arguments"),

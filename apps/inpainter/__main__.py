@@ -16,6 +16,7 @@ APP = App(
     summary="Fill holes in photos: train on your pictures, fill folders with masks, or paint masks in the demo.",
     default_config=ROOT / "configs" / "inpainter.json",
     default_model=ROOT / "assets" / "models" / "inpainter.safetensors",
+    replay=ROOT / "assets" / "photos",
     make_processor=lazy("apps.inpainter.infer:make_processor"),
     make_demo=lazy("apps.inpainter.demo:make_demo"),  # gradio is slow to import
     add_run_arguments=lazy("apps.inpainter.options:add_run_arguments"),

@@ -16,6 +16,7 @@ APP = App(
     summary="Upscale photos x2/x3/x4: train on your own pictures, upscale folders of any size, or try the demo page.",
     default_config=ROOT / "configs" / "superres.json",
     default_model=ROOT / "assets" / "models" / "superres-x4.safetensors",
+    replay=ROOT / "assets" / "photos",
     make_processor=lazy("apps.superres.infer:make_processor"),
     make_demo=lazy("apps.superres.demo:make_demo"),  # gradio is slow to import
     add_run_arguments=lazy("apps.superres.options:add_run_arguments"),

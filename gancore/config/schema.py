@@ -52,6 +52,9 @@ class DataConfig:
     # at the image's own, but not below `size`), so super-resolution targets keep their real detail
     cache: Literal["auto"] | bool = "auto"  # decode every image once, downscaled to the largest size a crop
     # uses, and keep it in memory (uint8); "auto": when that takes under about 1 GB
+    replay: str = ""  # a folder of photos the start model knew, mixed into every batch (gancore/data/replay.py);
+    # a default fine-tune sets the bundled assets/photos; "": none
+    replay_share: float = 0.5  # of each batch's crops drawn from `replay`, in [0, 1)
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,8 @@ def _positive(cfg: Config) -> None:
         raise ConfigError("data.workers", f"must be 0 or more, got {cfg.data.workers}")
     if not 0 <= cfg.train.threads <= 1024:
         raise ConfigError("train.threads", f"must be 0 (one per core) to 1024, got {cfg.train.threads}")
+    if not 0 <= cfg.data.replay_share < 1:
+        raise ConfigError("data.replay_share", f"must be in [0, 1), got {cfg.data.replay_share}")
     if not 0 < cfg.data.scale_min <= 1:
         raise ConfigError("data.scale_min", f"must be in (0, 1], got {cfg.data.scale_min}")
 

@@ -28,6 +28,7 @@ VAL_MIN = 2
 VAL_MAX = 50
 FEW = 5  # fewer photos than this: no split
 WARN = 20  # fewer than this: a split, with a note on how little it says
+NOISE_DB = 0.3  # with fewer than WARN, a difference in dB under this may be noise
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Split:
     note: str  # one line for the user: how many, and what that means
 
 
-def _fingerprints(files: list[Path]) -> list[tuple[int, tuple[int, int]] | None]:
+def fingerprints(files: list[Path]) -> list[tuple[int, tuple[int, int]] | None]:
     found = []
     for p in files:
         try:
@@ -51,7 +52,7 @@ def _fingerprints(files: list[Path]) -> list[tuple[int, tuple[int, int]] | None]
 
 def groups(files: list[Path]) -> list[list[int]]:
     """Indices of ``files`` grouped by near-duplicates (union-find over every pair; fine for thousands)."""
-    prints = _fingerprints(files)
+    prints = fingerprints(files)
     parent = list(range(len(files)))
 
     def root(i: int) -> int:
@@ -95,7 +96,8 @@ def split_folder(root: str | Path, seed: int = 0, share: float = VAL_SHARE) -> S
     train = sorted(set(range(n)) - set(val))
     note = f"validation: {len(val)} of {n} photos held out (never trained on), scored at every check"
     if n < WARN:
-        note += f"; with so few, a score on {len(val)} photos is a rough guide: differences under ~0.3 dB may be noise"
+        note += (f"; with so few, a score on {len(val)} photos is a rough guide: differences under ~{NOISE_DB:g} dB"
+                 " may be noise")  # fmt: skip
     return Split([files[i] for i in train], [files[i] for i in sorted(val)], note)
 
 

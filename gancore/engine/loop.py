@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import time
 from dataclasses import dataclass
@@ -53,7 +54,7 @@ from .distributed import (
 )
 from .init import init_generator
 from .logger import ScalarLog
-from .plan import held_out, reference_scores
+from .plan import held_out, reference_scores, with_replay
 from .samples import save_grid
 from .speed import resolve_speed
 from .validation import Validator, rule_for
@@ -176,14 +177,18 @@ def _train(
         upscale=cfg.data.upscale,
         files=split.train,
     )
+    data = with_replay(data, cfg, split.val, main)
+    # a shipped model's config asks for the workers of the machine it trained on; more than this one has
+    # cores only slows it (what a worker reads depends on the position alone, so resume is unchanged)
+    workers = min(cfg.data.workers, len(os.sched_getaffinity(0)))
     loader = DataLoader(
         data,
         batch_size=b,
         sampler=EndlessSampler(start + world.rank, w),
-        num_workers=cfg.data.workers,
+        num_workers=workers,
         pin_memory=dev.type == "cuda",
-        persistent_workers=cfg.data.workers > 0,
-        prefetch_factor=4 if cfg.data.workers > 0 else None,
+        persistent_workers=workers > 0,
+        prefetch_factor=4 if workers > 0 else None,
         # the workers' base seed comes from this generator, not the global one: starting the loader
         # must not consume the training stream (dropout, latents, masks), or a resume would drift.
         # The data's own randomness derives from (seed, position) alone (PhotoFolder).

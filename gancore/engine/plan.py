@@ -63,3 +63,29 @@ def reference_scores(reference: Path | None, cfg, watch) -> dict[str, float] | N
     from ..starts import scores_of
 
     return scores_of(reference, watch.validator, cfg.data.size, cfg.latent)
+
+
+def with_replay(data, cfg, val: list[Path], announce: bool):
+    """``data`` (the user's crops) mixed with ``cfg.data.replay``'s photos at ``cfg.data.replay_share``
+    (``gancore/data/replay.py``), less near-duplicates of the held-out ``val``; ``data`` itself without
+    one. A replay folder that is missing or holds no image is a ``UserError``."""
+    d = cfg.data
+    if not d.replay or d.replay_share == 0:
+        return data
+    from ..data import PhotoFolder
+    from ..data.replay import Replayed, replay_files
+
+    folder = Path(d.replay)
+    if not folder.is_dir():
+        raise UserError(f"data.replay: not a folder: {folder}")
+    files = replay_files(folder, val)
+    if not files:
+        if announce:
+            print(f"replay: every photo under {folder} is one of the held-out ones; none mixed in")
+        return data
+    replay = PhotoFolder(folder, d.size, cfg.train.seed + 1, d.scale_min, cache=d.cache, upscale=d.upscale,
+                         files=files)  # fmt: skip
+    if announce:
+        print(f"replay: {d.replay_share:.0%} of every batch from {len(files)} photos under {folder} "
+              f"(what the start model knew, so it keeps it)")  # fmt: skip
+    return Replayed(data, replay, d.replay_share)

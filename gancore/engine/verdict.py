@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from ..data.split import relative_name
+from ..data.split import NOISE_DB, WARN, relative_name
 from .samples import save_grid
 from .watch import Watch
 
@@ -45,9 +45,11 @@ def verdict(watch: Watch, start_name: str, photos: int) -> str:
         return (f"did not beat {start_name} {on} (its {m} {_fmt(m, watch.start[m])}; no later check was higher); "
                 f"kept it")  # fmt: skip
     if gain > 0:
-        return (
-            f"beats {name} {on} by {_fmt(m, gain, signed=True)} ({m} {_fmt(m, watch.best[m])}, step {watch.best_step})"
-        )
+        said = f"beats {name} {on} by {_fmt(m, gain, signed=True)} ({m} {_fmt(m, watch.best[m])}, "
+        said += f"step {watch.best_step})"
+        if photos < WARN and UNITS.get(m) == "dB" and gain < NOISE_DB:
+            said += f", less than a score on so few photos can tell apart (~{NOISE_DB:g} dB)"
+        return said
     return (f"did not beat {name} {on} ({m} {_fmt(m, watch.best[m])} at best, step {watch.best_step}, against "
             f"{_fmt(m, against[m])}); kept the best step, but {name} is the better model for these photos")  # fmt: skip
 
@@ -111,6 +113,10 @@ def finish(run_dir: Path, data_dir: Path, split: Split, watch: Watch, task, cfg:
         rows.append(("shipped", watch.reference))
     print(f"held-out photos ({len(split.val)}, {watch.validator.crops} crops), {m}: "
           + ", ".join(f"{k} {v[m]:.3f}" for k, v in rows if v))  # fmt: skip
+    others = [k for k in watch.start or {} if k != m]
+    if watch.best_step and others:  # what the rule did not look at, so a trade is seen (PSNR for colour)
+        print("the other measures, start -> kept: "
+              + ", ".join(f"{k} {watch.start[k]:.3f} -> {watch.best[k]:.3f}" for k in others))  # fmt: skip
     print(f"verdict: {report['verdict']}")
     print(f"kept: {report['kept']} -> {run_dir / 'generator.safetensors'} (the last: generator-last.safetensors); "
           f"report: {run_dir / 'report.json'}, {run_dir / 'report.png'}")  # fmt: skip

@@ -53,7 +53,14 @@ def test_checkpoint_reloads_identical_generator(tmp_path, tiny_config, small_pho
         assert torch.equal(y, ref({"condition": x}))
 
 
-def test_resume_equals_uninterrupted(tmp_path, tiny_config, small_photos):
+@pytest.mark.parametrize("replay", [False, True], ids=["own-photos", "with-replay"])
+def test_resume_equals_uninterrupted(tmp_path, tiny_config, small_photos, replay):
+    if replay:  # a fine-tune's batches: half the user's crops, half the replayed photos'
+        folder = tmp_path / "replay"
+        folder.mkdir()
+        for src in sorted(small_photos.rglob("*.*"))[3:]:
+            (folder / src.name).write_bytes(src.read_bytes())
+        tiny_config = tiny_config.replace("data", replay=str(folder), replay_share=0.5)
     straight = train(tiny_config.replace("train", steps=4), small_photos, tmp_path / "a", progress=False)
     train(tiny_config.replace("train", steps=2), small_photos, tmp_path / "b", progress=False)
     resumed = train(tiny_config.replace("train", steps=4), small_photos, tmp_path / "b", resume=True, progress=False)
@@ -128,3 +135,29 @@ def test_train_threads_sets_torch_threads(tmp_path, tiny_config, small_photos):
     bad["train"]["threads"] = -1
     with pytest.raises(ConfigError, match=r"train.threads: must be 0"):
         config_from_dict(bad)
+
+
+def test_a_config_asking_for_more_loader_workers_than_cores_gets_one_per_core(tmp_path, tiny_config, small_photos):
+    """A shipped model's config names the workers of the machine it trained on (the inpainter's: 4); on
+    a smaller machine the loader starts one per usable core, without torch's warning about it."""
+    import os
+    import warnings
+
+    cores = len(os.sched_getaffinity(0))
+    started = []
+    real = torch.utils.data.DataLoader.__init__
+
+    def spy(self, *args, **kwargs):
+        started.append(kwargs.get("num_workers", 0))
+        real(self, *args, **kwargs)
+
+    torch.utils.data.DataLoader.__init__ = spy
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            cfg = tiny_config.replace("data", workers=cores + 3).replace("train", steps=2)
+            train(cfg, small_photos, tmp_path / "run", progress=False)
+    finally:
+        torch.utils.data.DataLoader.__init__ = real
+    assert started == [cores]
+    assert not [w for w in caught if "worker processes in total" in str(w.message)]

@@ -22,7 +22,7 @@ def _weights(path):
         return {k: f.get_tensor(k) for k in f.keys()}
 
 
-def test_checks_keep_the_best_and_report_it(tmp_path, tiny_config, small_photos):
+def test_checks_keep_the_best_and_report_it(tmp_path, tiny_config, small_photos, capsys):
     run = tmp_path / "run"
     cfg = tiny_config.replace("train", steps=6, checkpoint_every=2)
     train(cfg, small_photos, run, progress=False)
@@ -43,6 +43,15 @@ def test_checks_keep_the_best_and_report_it(tmp_path, tiny_config, small_photos)
     checks = [r["step"] for r in rows if "val/psnr" in r]
     assert checks == [0, 2, 4, 6] and "val_baseline/psnr" in rows[0]
     assert (run / "report.png").is_file()
+    printed = capsys.readouterr().out
+    others = [k for k in report["scores"]["start"] if k != "psnr"]
+    line = [ln for ln in printed.splitlines() if ln.startswith("the other measures, start -> kept: ")]
+    if report["best_step"]:  # the measures the rule did not choose by, start -> kept, for the user to see
+        s, b = report["scores"]["start"], report["scores"]["best"]
+        assert others and line == ["the other measures, start -> kept: " + ", ".join(
+            f"{k} {s[k]:.3f} -> {b[k]:.3f}" for k in others)]  # fmt: skip
+    else:
+        assert line == [], "the start kept: nothing changed to show"
 
 
 def test_a_resumed_run_keeps_the_same_best_model_and_score(tmp_path, tiny_config, small_photos):

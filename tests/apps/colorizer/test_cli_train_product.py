@@ -98,11 +98,25 @@ def test_where_a_run_starts(tmp_path, tiny, small_photos):
     cfg = json.loads((run / "config.json").read_text())
     assert cfg["train"]["init_generator"].endswith("assets/models/colorizer.safetensors")
     shipped = json.loads(read_metadata(ROOT / "assets" / "models" / "colorizer.safetensors")["config"])
-    for key in ("g_learn_rate", "d_learn_rate"):
-        assert cfg["trainer"][key] == pytest.approx(0.1 * shipped["trainer"][key])
+    from gancore.finetune import D_LR_SCALE, G_LR_SCALE
+
+    for key, scale in (("g_learn_rate", G_LR_SCALE), ("d_learn_rate", D_LR_SCALE)):
+        assert cfg["trainer"][key] == pytest.approx(scale * shipped["trainer"][key])
+    assert G_LR_SCALE < D_LR_SCALE < 1, "G knows its job, D starts from scratch"
+    assert cfg["data"]["replay"].endswith("assets/photos") and 0 < cfg["data"]["replay_share"] < 1
+    assert "replay: 50% of every batch from" in r.stdout
     assert cfg["generator"] == shipped["generator"], "the shipped model's own network"
     report = json.loads((run / "report.json").read_text())
     assert report["start"] == "the shipped model" and "shipped model" in report["verdict"]
+    mine = tmp_path / "mine-only"  # --replay none: the user's photos alone
+    r = cli("train", small_photos, "--steps", 1, "--batch", 2, "--size", 64, "--replay", "none", "--out", mine,
+            "--no-progress")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert json.loads((mine / "config.json").read_text())["data"]["replay"] == "" and "replay:" not in r.stdout
+    r = cli("train", small_photos, "--steps", 1, "--replay", tmp_path / "nowhere", "--out", tmp_path / "x")
+    assert r.returncode == 2 and "data.replay: not a folder" in r.stderr and "Traceback" not in r.stderr
+    r = cli("train", small_photos, "--resume", "--out", run, "--replay", "none")
+    assert r.returncode == 2 and "drop --replay" in r.stderr
 
 
 def test_run_max_pixels_names_the_limit_and_how_to_raise_it(tmp_path, small_photos):
