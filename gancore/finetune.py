@@ -34,20 +34,21 @@ def describe() -> str:
 
 
 def finetune_config(model: Path, steps: int = STEPS, replay: Path | None = None) -> Config:
-    """The config stored in ``model`` with its learning rates scaled, its steps set, ``replay`` (a folder of
-    photos the model knew; ``None``: none) mixed in."""
+    """The config stored in ``model`` with its learning rates scaled (once: a fine-tuned model's config has
+    ``train.fine_tune`` and keeps its rates), its steps set, ``replay`` (a folder of photos the model knew;
+    ``None``: none) mixed in."""
     meta = read_metadata(model)
     if "config" not in meta:
         raise UserError(f"{model}: has no config metadata; was it written by gancore?")
     data = config_to_dict(config_from_dict(json.loads(meta["config"])))
     trainer = data["trainer"]
     for key, scale in (("g_learn_rate", G_LR_SCALE), ("d_learn_rate", D_LR_SCALE)):
-        if key in trainer:
+        if key in trainer and not data["train"].get("fine_tune"):  # a fine-tune's model: scaled already
             trainer[key] = trainer[key] * scale
     if replay is not None and replay.is_dir():
         data["data"]["replay"] = str(replay)
     train = data["train"]
-    train.update(steps=steps, init_generator=str(model), minutes=0.0)
+    train.update(steps=steps, init_generator=str(model), minutes=0.0, fine_tune=True)
     train["checkpoint_every"] = max(1, min(train.get("checkpoint_every", 250), steps // 8 or 1))
     train["sample_every"] = train["checkpoint_every"]
     schedule = trainer.get("lr_schedule")

@@ -108,6 +108,14 @@ def test_where_a_run_starts(tmp_path, tiny, small_photos):
     assert cfg["generator"] == shipped["generator"], "the shipped model's own network"
     report = json.loads((run / "report.json").read_text())
     assert report["start"] == "the shipped model" and "shipped model" in report["verdict"]
+    again = tmp_path / "again"  # a fine-tune of that fine-tune: its rates are scaled once, not twice
+    r = cli("train", small_photos, "--init-generator", run, "--steps", 1, "--batch", 2, "--size", 64, "--out", again,
+            "--no-progress")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    twice = json.loads((again / "config.json").read_text())
+    assert cfg["train"]["fine_tune"] and twice["train"]["fine_tune"]
+    for key in ("g_learn_rate", "d_learn_rate"):
+        assert twice["trainer"][key] == pytest.approx(cfg["trainer"][key])
     mine = tmp_path / "mine-only"  # --replay none: the user's photos alone
     r = cli("train", small_photos, "--steps", 1, "--batch", 2, "--size", 64, "--replay", "none", "--out", mine,
             "--no-progress")  # fmt: skip
