@@ -42,7 +42,8 @@ def start_config(app: App, a: argparse.Namespace, init: Path | None, split) -> C
         start, scores = best_start(app.default_model, split.val)
         if len(scores) > 1:
             listed = ", ".join(f"{name} {value:.2f}" for name, value in scores.items())
-            print(f"the shipped models on your {len(split.val)} held-out photos: {listed}; starting from {start.stem}")
+            held = f"{len(split.val)} held-out photo{'s' if len(split.val) != 1 else ''}"
+            print(f"the shipped models on your {held}: {listed}; starting from {start.stem}")
         cfg = finetune_config(start, replay=app.replay)
         print(f"fine-tuning the shipped model {start.stem} on your {photos} photos ({describe()}); "
               f"--init-generator none trains from scratch instead")  # fmt: skip

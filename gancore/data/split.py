@@ -96,8 +96,8 @@ def split_folder(root: str | Path, seed: int = 0, share: float = VAL_SHARE) -> S
     train = sorted(set(range(n)) - set(val))
     note = f"validation: {len(val)} of {n} photos held out (never trained on), scored at every check"
     if n < WARN:
-        note += (f"; with so few, a score on {len(val)} photos is a rough guide: differences under ~{NOISE_DB:g} dB"
-                 " may be noise")  # fmt: skip
+        on = f"{len(val)} photo{'s' if len(val) != 1 else ''}"
+        note += f"; with so few, a score on {on} is a rough guide: differences under ~{NOISE_DB:g} dB may be noise"
     return Split([files[i] for i in train], [files[i] for i in sorted(val)], note)
 
 

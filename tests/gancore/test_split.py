@@ -59,7 +59,10 @@ def test_small_folders_say_how_small(tmp_path):
     (tmp_path / "more").mkdir()
     eleven = _folder(tmp_path / "more", 11)
     s = split_folder(eleven)
-    assert len(s.val) == 2 and "rough guide" in s.note
+    assert len(s.val) == 2 and "a score on 2 photos is a rough guide" in s.note
+    (tmp_path / "five").mkdir()
+    five = split_folder(_folder(tmp_path / "five", FEW))  # one held out: training keeps FEW - 1
+    assert len(five.val) == 1 and "a score on 1 photo is a rough guide" in five.note
 
 
 def test_val_dir_and_none(tmp_path):
