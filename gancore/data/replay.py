@@ -10,7 +10,9 @@ on which every shipped model trained) holds it where it was while it learns the 
 Which source serves global position ``g`` depends on ``g`` alone: ``floor((g + 1) * share) >
 floor(g * share)`` is a replay crop, the ``floor(g * share)``-th of its source; every other position is
 the user's, the ``g - floor(g * share)``-th. So the share holds in every window of positions (a batch of
-16 at 0.5 is 8 and 8), and a resumed run reads exactly what an unbroken one would.
+16 at 0.5 is 8 and 8), and a resumed run reads exactly what an unbroken one would. Under ``torchrun``
+each rank reads every w-th position, so the share holds over a step's global batch, not within each
+rank's (at 0.5 on 2 ranks, one reads only the user's crops and the other only replayed ones).
 
 ``replay_files``: the replay folder's photos less any that are near-duplicates of a held-out photo (a
 replayed copy of one would let the run train on what it is scored on).
