@@ -7,12 +7,15 @@ on which every shipped model trained) holds it where it was while it learns the 
 
     data = Replayed(own, replay, share=0.5)   # position g -> a crop of one or the other, fixed by g
 
-Which source serves global position ``g`` depends on ``g`` alone: ``floor((g + 1) * share) >
-floor(g * share)`` is a replay crop, the ``floor(g * share)``-th of its source; every other position is
-the user's, the ``g - floor(g * share)``-th. So the share holds in every window of positions (a batch of
-16 at 0.5 is 8 and 8), and a resumed run reads exactly what an unbroken one would. Under ``torchrun``
-each rank reads every w-th position, so the share holds over a step's global batch, not within each
-rank's (at 0.5 on 2 ranks, one reads only the user's crops and the other only replayed ones).
+Which source serves global position ``g`` depends on ``g`` alone. With one process: ``floor((g + 1) *
+share) > floor(g * share)`` is a replay crop, the ``floor(g * share)``-th of its source; every other
+position is the user's, the ``g - floor(g * share)``-th. So the share holds in every window of positions
+(a batch of 16 at 0.5 is 8 and 8), and a resumed run reads exactly what an unbroken one would. Under
+``torchrun`` with ``stride`` w ranks, rank r reads positions r, r + w, ...: the same rule is applied to
+``k = g // w``, each source's index interleaved by ``g % w``, so every rank's own batch holds the share
+(BatchNorm, which is per rank, sees the mix on each) and no crop is read twice across ranks. The price:
+w ranks with replay read other crops than one process with batch w x b would (that equivalence, and a
+resume on another number of processes reading on exactly, hold for runs without replay).
 
 ``replay_files``: the replay folder's photos less any that are near-duplicates of a held-out photo (a
 replayed copy of one would let the run train on what it is scored on).
@@ -32,22 +35,25 @@ from .split import fingerprints
 
 class Replayed(Dataset):
     """``own`` and ``replay`` (datasets indexed by global position, as ``PhotoFolder``) interleaved at
-    ``share`` of the positions for ``replay``, ``0 <= share < 1``."""
+    ``share`` of the positions for ``replay``, ``0 <= share < 1``; ``stride``: the ranks reading it."""
 
-    def __init__(self, own: Dataset, replay: Dataset, share: float):
+    def __init__(self, own: Dataset, replay: Dataset, share: float, stride: int = 1):
         if not 0.0 <= share < 1.0:
             raise ValueError(f"share: in [0, 1). Got {share}")
-        self.own, self.replay, self.share = own, replay, share
+        if stride < 1:
+            raise ValueError(f"stride: 1 or more. Got {stride}")
+        self.own, self.replay, self.share, self.stride = own, replay, share, stride
 
     def __len__(self) -> int:
         return len(self.own)  # type: ignore[arg-type]
 
     def source(self, g: int) -> tuple[bool, int]:
         """``(is_replay, position in that source)`` of global position ``g``."""
-        before = math.floor(g * self.share)
-        if math.floor((g + 1) * self.share) > before:
-            return True, before
-        return False, g - before
+        k, rank = divmod(g, self.stride)
+        before = math.floor(k * self.share)
+        if math.floor((k + 1) * self.share) > before:
+            return True, before * self.stride + rank
+        return False, (k - before) * self.stride + rank
 
     def __getitem__(self, g: int) -> dict:
         replayed, i = self.source(g)

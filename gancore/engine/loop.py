@@ -177,7 +177,7 @@ def _train(
         upscale=cfg.data.upscale,
         files=split.train,
     )
-    data = with_replay(data, cfg, split.val, main)
+    data = with_replay(data, cfg, split.val, main, ranks=w)
     # a shipped model's config asks for the workers of the machine it trained on; more than this one has
     # cores only slows it (what a worker reads depends on the position alone, so resume is unchanged)
     workers = min(cfg.data.workers, len(os.sched_getaffinity(0)))

@@ -65,10 +65,11 @@ def reference_scores(reference: Path | None, cfg, watch) -> dict[str, float] | N
     return scores_of(reference, watch.validator, cfg.data.size, cfg.latent)
 
 
-def with_replay(data, cfg, val: list[Path], announce: bool):
+def with_replay(data, cfg, val: list[Path], announce: bool, ranks: int = 1):
     """``data`` (the user's crops) mixed with ``cfg.data.replay``'s photos at ``cfg.data.replay_share``
     (``gancore/data/replay.py``), less near-duplicates of the held-out ``val``; ``data`` itself without
-    one. A replay folder that is missing or holds no image is a ``UserError``."""
+    one; ``ranks``: the processes reading it, each every ``ranks``-th position. A replay folder that is
+    missing or holds no image is a ``UserError``."""
     d = cfg.data
     if not d.replay or d.replay_share == 0:
         return data
@@ -88,4 +89,4 @@ def with_replay(data, cfg, val: list[Path], announce: bool):
     if announce:
         print(f"replay: {d.replay_share:.0%} of every batch from {len(files)} photos under {folder} "
               f"(what the start model knew, so it keeps it)")  # fmt: skip
-    return Replayed(data, replay, d.replay_share)
+    return Replayed(data, replay, d.replay_share, stride=ranks)

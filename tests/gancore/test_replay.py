@@ -47,6 +47,24 @@ def test_a_batch_at_half_is_half_and_half_and_nothing_is_lost_across_batches():
         Replayed(Tagged("own"), Tagged("replay"), 1.0)
 
 
+@given(share=st.sampled_from([0.25, 0.5, 0.3]), ranks=st.integers(2, 4), steps=st.integers(1, 6))
+def test_under_torchrun_each_rank_holds_the_share_and_no_crop_is_read_twice(share, ranks, steps):
+    data, batch = Replayed(Tagged("own"), Tagged("replay"), share, stride=ranks), 8
+    seen = []
+    for rank in range(ranks):  # rank r reads r, r + w, ... (EndlessSampler(start + r, w))
+        items = [data[rank + k * ranks] for k in range(steps * batch)]
+        for i in range(0, len(items), batch):  # every rank's own batch is a mix, as with one process
+            assert abs(sum(tag == "replay" for tag, _ in items[i : i + batch]) - share * batch) <= 1
+        seen += items
+    for tag in ("own", "replay"):
+        index = sorted(i for t, i in seen if t == tag)
+        assert index == list(range(len(index))), f"every {tag} crop read once, none skipped"
+    one = Replayed(Tagged("own"), Tagged("replay"), share)
+    assert [Replayed(Tagged("own"), Tagged("replay"), share, stride=1)[g] for g in range(40)] == [
+        one[g] for g in range(40)
+    ]
+
+
 def test_a_held_out_photo_is_never_replayed_not_even_a_resized_copy(tmp_path):
     bundled = sorted((ROOT / "assets" / "photos").glob("*.jpg"))[:5]
     replay = tmp_path / "replay"
