@@ -7,8 +7,8 @@ scratch) times ``D_LR_SCALE``, half of every batch from the bundled photos the m
 (``gancore/data/replay.py``), for ``STEPS`` steps unless ``--steps`` or ``--minutes`` say otherwise.
 A fine-tune at the full rate wrecks what the model knew before it learns the new photos (the colorizer
 fell 1.17 dB below its start in 300 steps at 2e-4; at 2e-5, 0.6 dB in 52 steps); at 2e-6 with replay
-it holds within a few tenths of a dB of its start on other photos for 600 steps. The held-out photos pick the best
-step, and the start itself when no step beats it, so a fine-tune never leaves a user worse off on
+it holds within a few tenths of a dB of its start on other photos for 600 steps. The held-out photos
+pick the best step, and the start itself when no step beats it, so a fine-tune never leaves a user worse off on
 their own kind of photo. More photos, or ``--config``, or ``--init-generator none``: from scratch with
 the app's default config.
 """
@@ -42,9 +42,10 @@ def finetune_config(model: Path, steps: int = STEPS, replay: Path | None = None)
         raise UserError(f"{model}: has no config metadata; was it written by gancore?")
     data = config_to_dict(config_from_dict(json.loads(meta["config"])))
     trainer = data["trainer"]
-    for key, scale in (("g_learn_rate", G_LR_SCALE), ("d_learn_rate", D_LR_SCALE)):
-        if key in trainer and not data["train"].get("fine_tune"):  # a fine-tune's model: scaled already
-            trainer[key] = trainer[key] * scale
+    if not data["train"].get("fine_tune"):  # a fine-tune's model has its rates scaled already
+        for key, scale in (("g_learn_rate", G_LR_SCALE), ("d_learn_rate", D_LR_SCALE)):
+            if key in trainer:
+                trainer[key] = trainer[key] * scale
     if replay is not None and replay.is_dir():
         data["data"]["replay"] = str(replay)
     train = data["train"]

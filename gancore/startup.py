@@ -32,6 +32,7 @@ def start_config(app: App, a: argparse.Namespace, init: Path | None, split) -> C
     """The config a new run starts with: ``--config``, a fine-tune of the shipped model that suits the
     held-out photos best (gancore/starts.py, gancore/finetune.py), or the app's default."""
     from .config import load_config
+    from .data.split import photos as count
     from .finetune import FINETUNE_MAX, describe, finetune_config
     from .starts import best_start
 
@@ -42,8 +43,9 @@ def start_config(app: App, a: argparse.Namespace, init: Path | None, split) -> C
         start, scores = best_start(app.default_model, split.val)
         if len(scores) > 1:
             listed = ", ".join(f"{name} {value:.2f}" for name, value in scores.items())
-            held = f"{len(split.val)} held-out photo{'s' if len(split.val) != 1 else ''}"
-            print(f"the shipped models on your {held}: {listed}; starting from {start.stem}")
+            print(
+                f"the shipped models on your {count(len(split.val), 'held-out')}: {listed}; starting from {start.stem}"
+            )
         cfg = finetune_config(start, replay=app.replay)
         print(f"fine-tuning the shipped model {start.stem} on your {photos} photos ({describe()}); "
               f"--init-generator none trains from scratch instead")  # fmt: skip

@@ -31,6 +31,11 @@ WARN = 20  # fewer than this: a split, with a note on how little it says
 NOISE_DB = 0.3  # with fewer than WARN, a difference in dB under this may be noise
 
 
+def photos(n: int, kind: str = "") -> str:
+    """``"1 photo"``, ``"2 held-out photos"``: a count of photos as the run's messages say it."""
+    return f"{n} {kind + ' ' if kind else ''}photo{'' if n == 1 else 's'}"
+
+
 @dataclass(frozen=True)
 class Split:
     train: list[Path]
@@ -96,8 +101,8 @@ def split_folder(root: str | Path, seed: int = 0, share: float = VAL_SHARE) -> S
     train = sorted(set(range(n)) - set(val))
     note = f"validation: {len(val)} of {n} photos held out (never trained on), scored at every check"
     if n < WARN:
-        on = f"{len(val)} photo{'s' if len(val) != 1 else ''}"
-        note += f"; with so few, a score on {on} is a rough guide: differences under ~{NOISE_DB:g} dB may be noise"
+        note += f"; with so few, a score on {photos(len(val))} is a rough guide: differences under ~{NOISE_DB:g} dB"
+        note += " may be noise"
     return Split([files[i] for i in train], [files[i] for i in sorted(val)], note)
 
 

@@ -180,7 +180,8 @@ def _train(
     data = with_replay(data, cfg, split.val, main, ranks=w)
     # a shipped model's config asks for the workers of the machine it trained on; more than this one has
     # cores only slows it (what a worker reads depends on the position alone, so resume is unchanged)
-    workers = min(cfg.data.workers, len(os.sched_getaffinity(0)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # Linux / others
+    workers = min(cfg.data.workers, cores)
     loader = DataLoader(
         data,
         batch_size=b,

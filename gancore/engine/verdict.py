@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import torch
 
 from ..data.split import NOISE_DB, WARN, relative_name
+from ..data.split import photos as count
 from .samples import save_grid
 from .watch import Watch
 
@@ -40,7 +41,7 @@ def verdict(watch: Watch, start_name: str, photos: int) -> str:
         return "no held-out photos: the last model is kept, unchecked"
     against, name = (watch.reference, "the shipped model") if watch.reference else (watch.start, start_name)
     gain = watch.best[m] - against[m] if watch.rule.higher else against[m] - watch.best[m]
-    on = f"on your {photos} held-out photo{'s' if photos != 1 else ''}"
+    on = f"on your {count(photos, 'held-out')}"
     if watch.best_step == 0:
         return (f"did not beat {start_name} {on} (its {m} {_fmt(m, watch.start[m])}; no later check was higher); "
                 f"kept it")  # fmt: skip
