@@ -53,6 +53,12 @@ SETTINGS: dict[str, tuple[str, dict, dict, int | None]] = {
         {"precision": "fp32", "channels_last": False, "compile": False},
         None,
     ),
+    "torch-convs": (
+        "fp32 with every convolution by torch.nn's kernels (no matrix paths for small maps and last layers)",
+        {},
+        {"precision": "fp32"},
+        None,
+    ),
     "channels-last": ("NHWC weights and batch (oneDNN)", {}, {"channels_last": True}, None),
     "fp32": ("fp32 throughout (no bf16 autocast)", {}, {"precision": "fp32"}, None),
     "bf16": ("bf16 autocast, whatever the CPU", {}, {"precision": "bf16"}, None),
@@ -61,7 +67,7 @@ SETTINGS: dict[str, tuple[str, dict, dict, int | None]] = {
     "all-threads": ("one intra-op thread per core", {}, {}, 0),
 }
 DEFAULT_ROWS = ["defaults", "two-forwards", "adam-loop", "adam-foreach", "pix2pix-like", "pix2pix-step", "fp32",
-                "bf16", "channels-last", "compile", "one-thread", "all-threads"]  # fmt: skip
+                "torch-convs", "bf16", "channels-last", "compile", "one-thread", "all-threads"]  # fmt: skip
 
 
 @dataclasses.dataclass
@@ -90,7 +96,12 @@ def build(cfg, name: str, device):
         from gancore.engine.speed import resolve_speed
 
         return SimpleNamespace(step=Pix2PixStep(cfg, device)), resolve_speed(cfg.train, device)
-    return step_trainer(cfg, device)
+    trainer, speed = step_trainer(cfg, device)
+    if name == "torch-convs":
+        from bench.pix2pix_step import torch_kernels
+
+        torch_kernels(trainer.gan.generator), torch_kernels(trainer.gan.discriminator)
+    return trainer, speed
 
 
 def measure(a: argparse.Namespace) -> tuple[list[Row], dict]:
@@ -178,11 +189,17 @@ def to_dicts(rows: list[Row], batch: int, meta: dict | None = None) -> list[dict
 
 def pix2pix_ratios(rows: list[dict]) -> dict[str, float]:
     """pix2pix's step time over ours (above 1: ours is faster): against our fp32 row (the same arithmetic) and
-    our defaults (bf16 where the CPU has it); only the rows that were timed."""
+    our defaults (bf16 where the CPU has it), the ratio of medians, and against fp32 the median of the
+    rounds' ratios; only the rows that were timed."""
     t = {r["setting"]: r["step_s"] for r in rows if "step_s" in r}
     if "pix2pix-step" not in t:
         return {}
-    return {f"vs {k}": round(t["pix2pix-step"] / t[k], 3) for k in ("fp32", "defaults") if k in t}
+    out = {f"vs {k}": round(t["pix2pix-step"] / t[k], 3) for k in ("fp32", "defaults") if k in t}
+    times = {r["setting"]: r["times_s"] for r in rows if "times_s" in r}
+    if "fp32" in times:  # round by round (the two steps ran one after the other): a machine's slow spells cancel
+        pairs = zip(times["pix2pix-step"], times["fp32"])
+        out["vs fp32, median of rounds"] = round(statistics.median(p / o for p, o in pairs), 3)
+    return out
 
 
 def format_table(rows: list[dict], header: str) -> str:

@@ -10,9 +10,11 @@ parameter names, results equal to float rounding (relative 1e-6).
 
 ``Conv2d`` and ``ConvTranspose2d`` are ``torch.nn``'s with that path taken when the matrix
 product has at most ``SMALL`` rows per image (a convolution's output pixels, a transposed
-convolution's input pixels), on a CPU, in fp32 and outside autocast (bf16 and the GPU keep their
+convolution's input pixels; a transposed convolution from ``WIDE`` channels or more up to
+``SMALL_WIDE``), on a CPU, in fp32 and outside autocast (bf16 and the GPU keep their
 own kernels, which were not measured slower), and not while a graph is traced for export;
-otherwise ``torch.nn``'s own forward.
+otherwise ``torch.nn``'s own forward, or, for a layer with few outputs per pixel (a generator's or
+a PatchGAN's last), ``narrow.py``'s matrix path.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .narrow import conv_is_narrow, deconv_is_narrow, narrow_conv, narrow_deconv
+
 SMALL = 16  # rows of the matrix product per image (a 4 x 4 map) at or under which it is faster
+SMALL_WIDE = 64  # a transposed convolution's input pixels (8 x 8) at or under which it is faster from
+WIDE = 512  # this many input channels (1024 -> 256 at 8 x 8 px, 8 images: 211 -> 190 ms forward and
+# backward; 1024 -> 512: 541 -> 392; 128 -> 64: 10 -> 15, slower: few channels keep torch's kernel)
 
 
 def _plain(x: torch.Tensor) -> bool:
@@ -70,28 +77,36 @@ def deconv_gemm(
 
 
 class Conv2d(nn.Conv2d):
-    """``nn.Conv2d``; small outputs on a CPU in fp32 go through :func:`conv_gemm`."""
+    """``nn.Conv2d``; on a CPU in fp32, small outputs go through :func:`conv_gemm` and few output
+    channels through :func:`.narrow.narrow_conv`."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.groups == 1 and self.padding_mode == "zeros" and not isinstance(self.padding, str) and _plain(x):
             ho, wo = _conv_out(x, self.kernel_size, self.stride, self.padding, self.dilation)
             if ho > 0 and wo > 0 and ho * wo <= SMALL:
                 return conv_gemm(x, self.weight, self.bias, self.stride, self.padding, self.dilation)
+            if ho > 0 and wo > 0 and x.is_contiguous() and conv_is_narrow(self.weight):
+                return narrow_conv(x, self.weight, self.bias, self.stride, self.padding, self.dilation, (ho, wo))
         return super().forward(x)
 
 
 class ConvTranspose2d(nn.ConvTranspose2d):
-    """``nn.ConvTranspose2d``; small inputs on a CPU in fp32 go through :func:`deconv_gemm`."""
+    """``nn.ConvTranspose2d``; on a CPU in fp32, small inputs go through :func:`deconv_gemm` and few
+    outputs per input pixel through :func:`.narrow.narrow_deconv`."""
 
     def forward(self, x: torch.Tensor, output_size: list[int] | None = None) -> torch.Tensor:
         plain = output_size is None and self.groups == 1 and self.dilation == (1, 1) and _plain(x)
-        if plain and x.shape[-2] * x.shape[-1] <= SMALL:
+        if plain:
             size = tuple(
                 (s - 1) * st - 2 * p + k + op
                 for s, st, p, k, op in zip(
                     x.shape[-2:], self.stride, self.padding, self.kernel_size, self.output_padding
                 )
             )
-            if min(size) > 0:  # else torch's own forward says what is wrong
+            pixels = x.shape[-2] * x.shape[-1]
+            small = pixels <= SMALL or (pixels <= SMALL_WIDE and x.shape[1] >= WIDE)
+            if min(size) > 0 and small:  # else torch's own forward says what is wrong
                 return deconv_gemm(x, self.weight, self.bias, self.stride, self.padding, size)
+            if min(size) > 0 and x.is_contiguous() and deconv_is_narrow(self.weight, self.stride):
+                return narrow_deconv(x, self.weight, self.bias, self.stride, self.padding, size)
         return super().forward(x, output_size)

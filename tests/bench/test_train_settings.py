@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from bench.flops import cpu_features
-from bench.train_settings import CONFIG, SETTINGS, Row, build, format_table, main, to_dicts
+from bench.train_settings import CONFIG, SETTINGS, Row, build, format_table, main, pix2pix_ratios, to_dicts
 from gancore.config import load_config
 from gancore.engine.speed import cpu_has_bf16
 from gancore.gan import build_gan
@@ -36,6 +36,7 @@ AUTO = torch.bfloat16 if cpu_has_bf16() else None  # precision "auto" on this CP
      ("adam-loop", True, "loop", False, None, AUTO), ("adam-foreach", True, "foreach", False, None, AUTO),
      ("pix2pix-like", False, "loop", False, None, None), ("fp32", True, "fused", False, None, None),
      ("bf16", True, "fused", False, None, torch.bfloat16), ("channels-last", True, "fused", True, None, AUTO),
+     ("torch-convs", True, "fused", False, None, None),
      ("compile", True, "fused", False, "default", AUTO)],
 )  # fmt: skip
 def test_each_setting_changes_only_its_own_thing(small, name, share, opt, layout, compiled, dtype):
@@ -69,6 +70,26 @@ def test_rows_relative_to_the_defaults_and_the_table():
     lines = format_table(d, "head").splitlines()
     assert lines[0] == "head" and lines[2].split()[:5] == ["defaults", "2.000", "4.00", "1.00x", "5.0"]
     assert "0.80x" in lines[3] and "not measured: RuntimeError: no compiler" in lines[4] and cpu in lines[2]
+
+
+def test_torch_convs_row_runs_torch_nn_kernels_only_there(small):
+    from gancore.layers.small_conv import Conv2d, ConvTranspose2d
+
+    def kinds(name):
+        trainer, _ = build(small, name, torch.device("cpu"))
+        return {type(m) for net in (trainer.gan.generator, trainer.gan.discriminator) for m in net.modules()}
+
+    assert not kinds("torch-convs") & {Conv2d, ConvTranspose2d} and torch.nn.ConvTranspose2d in kinds("torch-convs")
+    assert {Conv2d, ConvTranspose2d} <= kinds("fp32")
+
+
+def test_pix2pix_ratio_of_medians_and_round_by_round():
+    rows = [{"setting": "fp32", "step_s": 2.0, "times_s": [2.0, 3.0, 1.0]},
+            {"setting": "pix2pix-step", "step_s": 3.0, "times_s": [3.0, 3.3, 1.4]}]  # fmt: skip
+    r = pix2pix_ratios(rows)
+    assert r["vs fp32"] == 1.5  # 3.0 / 2.0
+    assert r["vs fp32, median of rounds"] == 1.4  # rounds: 1.5, 1.1, 1.4
+    assert pix2pix_ratios(rows[:1]) == {}
 
 
 def test_every_setting_is_described():

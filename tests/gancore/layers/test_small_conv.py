@@ -71,10 +71,14 @@ def test_the_matrix_path_is_taken_only_for_small_maps_on_a_cpu_in_fp32(monkeypat
     deconv(torch.randn(2, 8, 4, 4))  # 4 x 4 in: small
     assert calls == ["conv", "deconv"]
     conv(torch.randn(2, 8, 16, 16)), deconv(torch.randn(2, 8, 8, 8))  # 8 x 8: torch's kernels
+    wide = ConvTranspose2d(512, 8, 4, 2, 1)
+    wide(torch.randn(1, 512, 8, 8))  # 8 x 8 from 512 channels: the matrix path
+    wide(torch.randn(1, 512, 9, 8))  # 72 pixels: torch's
+    assert calls == ["conv", "deconv", "deconv"]
     with torch.autocast("cpu", dtype=torch.bfloat16):
         conv(torch.randn(2, 8, 8, 8)), deconv(torch.randn(2, 8, 4, 4))
     conv.double()(torch.randn(2, 8, 8, 8, dtype=torch.float64))
-    assert calls == ["conv", "deconv"]
+    assert calls == ["conv", "deconv", "deconv"]
     traced = torch.jit.trace(conv.float(), torch.randn(1, 8, 8, 8))  # an exported graph keeps aten::_convolution
     assert "_convolution" in str(traced.inlined_graph) and "im2col" not in str(traced.inlined_graph)
 
