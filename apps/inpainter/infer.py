@@ -24,10 +24,16 @@ from gancore.data.images import WIDE_MODES, wide_gray
 from gancore.errors import UserError, check_finite
 
 from .crops import hole_boxes
+from .feather import feather
 from .masks import MASK_POLICIES, draw_fixed
 
 MULTIPLE = 16  # the default generator halves the size 4 times: crops are padded to a multiple of this
 from .options import MAX_SIDE, add_run_arguments  # noqa: F401, E402  (re-exported)
+
+
+def reduction(h: int, w: int, max_side: int) -> float:
+    """The factor a crop of ``h x w`` is reduced by for the model (1: worked at its size)."""
+    return min(1.0, max_side / max(h, w))
 
 
 @torch.no_grad()
@@ -37,7 +43,7 @@ def fill_crop(
     """The generator's composite for one crop: ``rgb`` ``(h, w, 3)`` uint8, ``hole`` ``(h, w)`` bool ->
     ``(h, w, 3)`` float RGB in [0, 255] (meaningful inside the hole)."""
     h, w = hole.shape
-    f = min(1.0, max_side / max(h, w))
+    f = reduction(h, w, max_side)
     sh, sw = max(1, round(h * f)), max(1, round(w * f))
     if f < 1:  # work at most max_side wide, reduced from the 8-bit crop (no full-size float copy)
         small = cv2.resize(np.ascontiguousarray(rgb), (sw, sh), interpolation=cv2.INTER_AREA)
@@ -67,8 +73,10 @@ def fill_crop(
 def inpaint(task, gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", max_side: int = MAX_SIDE) -> np.ndarray:
     """``rgb`` ``(H, W, 3)`` uint8 and ``hole`` ``(H, W)`` bool -> filled ``(H, W, 3)`` uint8.
 
-    Each masked region is filled on a crop around it (``crops.hole_boxes``); only hole pixels are
-    written, so everything outside the mask is the input, bit for bit.
+    Each masked region is filled on a crop around it (``crops.hole_boxes``); a crop wider than
+    ``max_side`` is filled reduced and its fill feathered into the photo at the hole's edge
+    (``feather.py``); only hole pixels are written, so everything outside the mask is the input, bit
+    for bit.
     """
     if rgb.ndim != 3 or rgb.shape[2] != 3 or hole.shape != rgb.shape[:2]:
         raise ValueError(f"expected rgb (H, W, 3) and hole (H, W). Got {rgb.shape} and {hole.shape}")
@@ -76,6 +84,7 @@ def inpaint(task, gen, rgb: np.ndarray, hole: np.ndarray, device: str = "cpu", m
     for x0, y0, x1, y1 in hole_boxes(hole):
         crop_hole = hole[y0:y1, x0:x1]
         filled = fill_crop(task, gen, rgb[y0:y1, x0:x1], crop_hole, device, max_side)
+        filled = feather(rgb[y0:y1, x0:x1], crop_hole, filled, reduction(y1 - y0, x1 - x0, max_side))
         region = out[y0:y1, x0:x1]
         region[crop_hole] = (filled[crop_hole] + 0.5).astype(np.uint8)
     return out
