@@ -4,7 +4,8 @@
   colorizer with colour hints) keeps the model's channels and starts the new ones at zero, so the
   run begins exactly where the model was, and learns to use its new inputs.
 - A new head: the last weight layer may have another number of outputs (the colorizer's a*b* head
-  turned into a bins head); that layer alone starts fresh (its own initialisation), with a note.
+  turned into a bins head); that layer alone starts fresh (its own initialisation), with a note. Such
+  a start is no finished model: the run's held-out check does not keep it (``Watch.start_is_model``).
   Every other mismatch is an error naming the model.
 """
 
@@ -18,20 +19,23 @@ import torch
 from ..errors import UserError
 
 
-def init_generator(gan, path: Path) -> None:
-    """G's (and its EMA copy's) weights from ``path``; a UserError when it is missing or does not fit."""
+def init_generator(gan, path: Path) -> list[str]:
+    """G's (and its EMA copy's) weights from ``path``; a UserError when it is missing or does not fit.
+    Returns the keys that started fresh (a new head), empty when the start is the model itself."""
     from .checkpoint import read
 
     tensors, _ = read(path)
     state = {k[len("generator.") :]: v for k, v in tensors.items() if k.startswith("generator.")}
     own = gan.generator.state_dict()
     head = last_layer(own)
+    fresh = []
     for key, value in list(state.items()):
         mine = own.get(key)
         if mine is not None and mine.shape != value.shape and key.startswith(head):  # first: a transposed
             print(f"note: {path}: {key} is {tuple(value.shape)} there, {tuple(mine.shape)} here (a new head): "
                   "it starts fresh", file=sys.stderr)  # fmt: skip  # convolution's outputs are its dim 1
             state[key] = mine
+            fresh.append(key)
         elif mine is not None and widened_inputs(value.shape, mine.shape):
             grown = torch.zeros(mine.shape, dtype=value.dtype)
             grown[:, : value.shape[1]] = value
@@ -43,6 +47,7 @@ def init_generator(gan, path: Path) -> None:
     except RuntimeError as err:
         detail = " ".join(str(err).split())[:300]
         raise UserError(f"train.init_generator {path}: its weights do not fit this generator ({detail})") from None
+    return fresh
 
 
 def widened_inputs(old: torch.Size, new: torch.Size) -> bool:

@@ -133,8 +133,9 @@ def _train(
     # build the networks, the loss and the trainer from the config
     torch.manual_seed(cfg.train.seed)
     gan = build_gan(cfg).to(dev)
+    fresh = []  # keys of G that did not come from the init model (a new head): then the start is no model
     if cfg.train.init_generator and not resume:
-        init_generator(gan, Path(cfg.train.init_generator))
+        fresh = init_generator(gan, Path(cfg.train.init_generator))
     trainer = cfg.trainer.build(gan)
     sampler = cfg.sampler.build()  # what the sample sheets show (gancore/samplers)
     b, w = cfg.data.batch, world.size  # images per process per step, processes
@@ -153,7 +154,7 @@ def _train(
     if main and split.val:
         validator = Validator(gan.task, split.val, cfg.data.size, cfg.train.val_crops, cfg.train.seed, dev,
                               cfg.latent.options.dim)  # fmt: skip
-        watch = Watch(validator, rule, cfg.train.stop_drop)
+        watch = Watch(validator, rule, cfg.train.stop_drop, start_is_model=not fresh)
         if resume:
             watch.load_state(json.loads(read_metadata(last).get("validation", "{}")))
     broadcast_state(gan.generator, gan.discriminator, gan.ema)  # every rank starts from rank 0's weights
@@ -253,7 +254,8 @@ def _train(
                 scalars["images_per_s"] = (step - tick_step) * b * w / max(elapsed, 1e-9)  # all ranks
                 if not all(math.isfinite(v) for v in scalars.values()):
                     best = run_dir / "generator.safetensors"
-                    kept = f"; the best model so far (step {watch.best_step}) is kept in {best}" if watch else ""
+                    scored = watch is not None and watch.best is not None
+                    kept = f"; the best model so far (step {watch.best_step}) is kept in {best}" if scored else ""
                     raise UserError(
                         f"training diverged at step {step} (non-finite loss: {scalars}); try a lower learning rate"
                         + kept
@@ -286,7 +288,8 @@ def _train(
                     export_generator(run_dir / "generator.safetensors", gan.inference_generator, step, cfg_json)
                 bar.set_postfix(watch.postfix(), refresh=False)
             if checking and stop_reason is not None:
-                bar.write(f"stopping at step {step}: {stop_reason}; keeping the best model (step {watch.best_step})")
+                kept = f"the best model (step {watch.best_step})" if watch.best else "no model (none scored)"
+                bar.write(f"stopping at step {step}: {stop_reason}; keeping {kept}")
             stop = checking and stop_flag(stop_reason is not None, world)  # every rank stops together
             if step % (ckpt_every or cfg.train.checkpoint_every) == 0 or step == total or stop:
                 if not synced:

@@ -37,8 +37,13 @@ def _fmt(measure: str, value: float, signed: bool = False) -> str:
 def verdict(watch: Watch, start_name: str, photos: int) -> str:
     """One sentence: did the kept model beat what the user had (the shipped model, or the start)?"""
     m = watch.measure
-    if watch.best is None or watch.start is None:
+    if watch.start is None:
         return "no held-out photos: the last model is kept, unchecked"
+    if watch.best is None:
+        return f"no check after the start gave a {m} (the run stopped first); {start_name}'s weights are kept"
+    if not getattr(watch, "start_is_model", True) and not watch.reference:
+        return (f"kept step {watch.best_step} ({m} {_fmt(m, watch.best[m])}); {start_name} had a new last layer, so "
+                "there was no finished model to compare with")  # fmt: skip
     against, name = (watch.reference, "the shipped model") if watch.reference else (watch.start, start_name)
     gain = watch.best[m] - against[m] if watch.rule.higher else against[m] - watch.best[m]
     on = f"on your {count(photos, 'held-out')}"
@@ -70,7 +75,7 @@ def write_report(run_dir: Path, data_dir: Path, val_files: list[Path], watch: Wa
         "start": start_name,
         "best_step": watch.best_step,
         "last_step": watch.last_step,
-        "kept": "start" if watch.best_step == 0 else f"step {watch.best_step}",
+        "kept": "start" if watch.best_step in (0, None) else f"step {watch.best_step}",
         "history": watch.history,
         "verdict": verdict(watch, start_name, len(val_files)),
     }
@@ -102,6 +107,8 @@ def finish(run_dir: Path, data_dir: Path, split: Split, watch: Watch, task, cfg:
     from .plan import start_name
 
     name = start_name(cfg, reference)
+    if not watch.start_is_model:
+        name += " with a new last layer"
     report = write_report(run_dir, data_dir, split.val, watch, name)
     kept = load_generator(run_dir / "generator.safetensors", watch.validator.device)[1]
     start = None

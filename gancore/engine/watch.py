@@ -23,6 +23,7 @@ class Watch:
     rule: Rule
     stop_drop: float = 1.0
     start: dict[str, float] | None = None  # the model at step 0 (the init generator, or random weights)
+    start_is_model: bool = True  # False: the start's last layer is new (init.py), so it is never kept
     baseline: dict[str, float] | None = None  # the classical method on the same crops
     reference: dict[str, float] | None = None  # the shipped model, when its task matches the run's
     best_step: int | None = None
@@ -42,7 +43,7 @@ class Watch:
         self.start = self.validator.score(gan)
         self.baseline = self.validator.baseline()
         self._record(0, self.start)
-        self.best_step, self.best = 0, dict(self.start)
+        self.best_step, self.best = (0, dict(self.start)) if self.start_is_model else (None, None)
         scalars = {f"val/{k}": v for k, v in self.start.items()}
         scalars.update({f"val_baseline/{k}": v for k, v in (self.baseline or {}).items()})
         return scalars
@@ -89,7 +90,8 @@ class Watch:
 
     # ---- resume: all of it in the checkpoint's metadata
     def state(self) -> dict[str, Any]:
-        keys = ("start", "baseline", "reference", "best_step", "best", "last_step", "last", "below", "apart")
+        keys = ("start", "start_is_model", "baseline", "reference", "best_step", "best", "last_step", "last", "below",
+                "apart")  # fmt: skip
         keys += ("history",)
         return {k: getattr(self, k) for k in keys}
 

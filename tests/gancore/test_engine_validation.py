@@ -90,6 +90,28 @@ def test_a_destructive_fine_tune_keeps_its_start_and_stops(tmp_path, tiny_config
     assert all((start[k] == kept[k]).all() for k in start), "generator.safetensors holds the start's weights"
 
 
+def test_a_start_with_a_new_head_is_never_kept(tmp_path, tiny_dict, small_photos, capsys):
+    """An a*b* model starting a bins model: its last layer is random, so however the checks go, the start
+    (which would colour nothing) is not what generator.safetensors holds, and the verdict says why."""
+    import copy
+
+    from gancore.config import config_from_dict
+
+    first = train(config_from_dict(tiny_dict).replace("train", steps=4), small_photos, tmp_path / "ab", progress=False)
+    d = copy.deepcopy(tiny_dict)
+    d["task"] = {"type": "colorizer", "head": "bins", "bins": 5}
+    d["generator"]["layers"] = [*d["generator"]["layers"][:-2], "conv 25 filter=1"]
+    d["reconstruction"] = {"type": "soft_bins"}
+    d["trainer"]["g_learn_rate"] = 0.5  # every check far worse than the start would be
+    d["train"].update(steps=6, checkpoint_every=2, init_generator=str(first.generator), stop_drop=0)
+    train(config_from_dict(d), small_photos, tmp_path / "bins", progress=False)
+    report = json.loads((tmp_path / "bins" / "report.json").read_text())
+    assert report["kept"] != "start" and report["best_step"] > 0
+    assert report["start"].endswith("with a new last layer")
+    assert _meta_step(tmp_path / "bins" / "generator.safetensors") == report["best_step"]
+    assert "a new head" in capsys.readouterr().err
+
+
 def test_without_held_out_photos_the_last_model_is_kept_unchecked(tmp_path, tiny_config, small_photos):
     run = tmp_path / "run"
     train(tiny_config, small_photos, run, progress=False, split=no_split(small_photos))

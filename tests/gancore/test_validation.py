@@ -90,6 +90,17 @@ def test_watch_keeps_the_best_and_stops_after_two_checks_far_below_the_start():
     assert again.best_step == 10 and again.history == w.history and again.below == w.below
 
 
+def test_a_start_that_is_no_model_is_never_the_best():
+    w = Watch(_Scripted([25.0, 18.0, 17.0]), Rule("psnr", True), start_is_model=False)
+    w.begin(None)
+    assert w.best is None and w.best_step is None and w.postfix() == {}
+    assert w.check(10, None)[1] and w.best_step == 10, "the first check is the best so far, below the start or not"
+    assert not w.check(20, None)[1] and w.best_step == 10
+    again = Watch(_Scripted([]), Rule("psnr", True))
+    again.load_state(w.state())
+    assert again.start_is_model is False, "a resumed run remembers it"
+
+
 def test_a_non_finite_score_stops():
     w = Watch(_Scripted([20.0, float("nan")]), Rule("psnr", True))
     w.begin(None)

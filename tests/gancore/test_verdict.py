@@ -9,9 +9,9 @@ from gancore.engine.validation import Rule
 from gancore.engine.verdict import verdict
 
 
-def _watch(start: float, best: float, step: int, measure: str = "psnr", higher: bool = True, reference=None):
+def _watch(start: float, best: float, step: int, measure: str = "psnr", higher: bool = True, reference=None, **kw):
     return SimpleNamespace(measure=measure, rule=Rule(measure, higher), start={measure: start},
-                           best={measure: best}, best_step=step, reference=reference)  # fmt: skip
+                           best={measure: best}, best_step=step, reference=reference, **kw)  # fmt: skip
 
 
 def test_a_gain_on_a_few_photos_under_the_noise_says_so_and_a_larger_one_does_not():
@@ -33,3 +33,15 @@ def test_the_start_kept_and_a_loss_against_the_shipped_model_are_said_plainly():
     assert lower.startswith("beats the shipped model on your 3 held-out photos by +0.50")
     worse = verdict(_watch(20.0, 20.2, 40, reference={"psnr": 20.5}), "superres-x2", 2)
     assert worse.startswith("did not beat the shipped model") and "is the better model" in worse
+
+
+def test_a_start_with_a_new_head_is_not_called_a_model_beaten():
+    alone = verdict(
+        _watch(25.0, 18.0, 40, start_is_model=False), "the shipped model colorizer with a new last layer", 3
+    )
+    assert alone.startswith("kept step 40 (psnr 18.00 dB)") and "no finished model to compare with" in alone
+    assert "beats" not in alone and "did not beat" not in alone
+    shipped = verdict(_watch(25.0, 21.0, 40, start_is_model=False, reference={"psnr": 20.5}), "x", 3)
+    assert shipped.startswith("beats the shipped model on your 3 held-out photos by +0.50 dB")
+    none = verdict(SimpleNamespace(measure="psnr", start={"psnr": 1.0}, best=None), "the start", 3)
+    assert none.startswith("no check after the start gave a psnr")
