@@ -73,6 +73,8 @@ class TrainConfig:
     # measures it: on a core shared with other work, fewer threads than cores can be faster
     init_generator: str | None = None  # a generator export or checkpoint whose G weights start the run
     # (ESRGAN's GAN fine-tune of a PSNR model); its generator config must match this one's
+    init_partial: bool = False  # with init_generator: layers whose weights do not fit (a changed layer) start
+    # fresh instead of being an error; every one is named, and the start is then no model (never kept)
     fine_tune: bool = False  # set by a default fine-tune (gancore/finetune.py): the learning rates are scaled
     # down already, so a fine-tune of this run's model keeps them instead of scaling them again
     val_every: int = 0  # steps between scores on the held-out photos (0: at every checkpoint; engine/validation.py)

@@ -6,7 +6,9 @@
 - A new head: the last weight layer may have another number of outputs (the colorizer's a*b* head
   turned into a bins head); that layer alone starts fresh (its own initialisation), with a note. Such
   a start is no finished model: the run's held-out check does not keep it (``Watch.start_is_model``).
-  Every other mismatch is an error naming the model.
+  Every other mismatch is an error naming the model, unless ``train.init_partial`` is set: then every
+  weight that does not fit (a layer changed in kind, e.g. a deconvolution made a resize-convolution)
+  starts fresh, named in a note.
 """
 
 from __future__ import annotations
@@ -19,9 +21,11 @@ import torch
 from ..errors import UserError
 
 
-def init_generator(gan, path: Path) -> list[str]:
+def init_generator(gan, path: Path, partial: bool = False) -> list[str]:
     """G's (and its EMA copy's) weights from ``path``; a UserError when it is missing or does not fit.
-    Returns the keys that started fresh (a new head), empty when the start is the model itself."""
+    ``partial`` (``train.init_partial``): a weight that is missing there or of another shape anywhere keeps
+    this generator's own initialisation, named in a note. Returns the keys that started fresh (a new head,
+    or those), empty when the start is the model itself."""
     from .checkpoint import read
 
     tensors, _ = read(path)
@@ -40,6 +44,15 @@ def init_generator(gan, path: Path) -> list[str]:
             grown = torch.zeros(mine.shape, dtype=value.dtype)
             grown[:, : value.shape[1]] = value
             state[key] = grown
+        elif partial and (mine is None or mine.shape != value.shape):
+            del state[key]  # not this generator's, or of another shape: its own initialisation stays
+    if partial:
+        changed = [k for k in own if k not in state]
+        if changed:
+            print(f"note: {path}: {len(changed)} weights do not fit and start fresh (train.init_partial): "
+                  + ", ".join(changed), file=sys.stderr)  # fmt: skip
+            state.update({k: own[k] for k in changed})
+            fresh += changed
     try:
         gan.generator.load_state_dict(state)
         if gan.ema is not None:

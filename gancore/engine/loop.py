@@ -135,7 +135,7 @@ def _train(
     gan = build_gan(cfg).to(dev)
     fresh = []  # keys of G that did not come from the init model (a new head): then the start is no model
     if cfg.train.init_generator and not resume:
-        fresh = init_generator(gan, Path(cfg.train.init_generator))
+        fresh = init_generator(gan, Path(cfg.train.init_generator), cfg.train.init_partial)
     trainer = cfg.trainer.build(gan)
     sampler = cfg.sampler.build()  # what the sample sheets show (gancore/samplers)
     b, w = cfg.data.batch, world.size  # images per process per step, processes

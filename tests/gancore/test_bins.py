@@ -99,3 +99,27 @@ def test_an_ab_model_starts_a_bins_model_all_but_its_head(tiny_dict, tmp_path, c
     d["generator"]["layers"][0] = "conv 6 filter=4 stride=2"  # a mismatch elsewhere is still an error
     with pytest.raises(Exception, match="do not fit"):
         init_generator(build_gan(config_from_dict(d)), tmp_path / "ab.safetensors")
+
+
+def test_init_partial_starts_changed_layers_fresh_and_names_them(tiny_dict, tmp_path, capsys):
+    """``train.init_partial``: a deconvolution made a resize-convolution starts fresh; without it, an error."""
+    from gancore.config import config_from_dict
+    from gancore.engine.checkpoint import export_generator
+    from gancore.engine.init import init_generator
+    from gancore.gan import build_gan, build_generator
+
+    torch.manual_seed(0)
+    _, old = build_generator(config_from_dict(tiny_dict))
+    export_generator(tmp_path / "deconv.safetensors", old, 0, tiny_dict)
+    d = copy.deepcopy(tiny_dict)
+    d["generator"]["layers"] = ["resize_conv 8" if x == "deconv 8" else x for x in d["generator"]["layers"]]
+    gan = build_gan(config_from_dict(d))
+    with pytest.raises(Exception, match="do not fit"):
+        init_generator(gan, tmp_path / "deconv.safetensors")
+    own = {k: v.clone() for k, v in gan.generator.state_dict().items()}
+    fresh = init_generator(gan, tmp_path / "deconv.safetensors", partial=True)
+    mine, theirs = gan.generator.state_dict(), old.state_dict()
+    assert fresh and all(theirs.get(k) is None or theirs[k].shape != mine[k].shape for k in fresh)
+    assert all(torch.equal(mine[k], own[k]) for k in fresh), "a changed layer keeps its own initialisation"
+    assert all(torch.equal(mine[k], theirs[k]) for k in mine if k not in fresh), "the rest is the model's"
+    assert "start fresh (train.init_partial)" in capsys.readouterr().err
