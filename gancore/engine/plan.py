@@ -56,10 +56,13 @@ def start_name(cfg, reference: Path | None) -> str:
 
 
 def reference_scores(reference: Path | None, cfg, watch) -> dict[str, float] | None:
-    """The shipped model's scores on the run's crops: only when it is not the start itself and its task
-    takes the same condition (then the comparison is fair); else ``None``."""
-    if reference is None or not Path(reference).is_file() or same_file(cfg.train.init_generator, reference):
+    """The shipped model's scores on the run's crops: only when it is not the start itself (a start with
+    layers that started fresh is not) and its task takes the same condition (then the comparison is
+    fair); else ``None``."""
+    if reference is None or not Path(reference).is_file():
         return None
+    if watch.start_is_model and same_file(cfg.train.init_generator, reference):
+        return None  # the start's scores are the shipped model's (a start with fresh layers is not it)
     from ..starts import scores_of
 
     return scores_of(reference, watch.validator, cfg.data.size, cfg.latent)

@@ -42,8 +42,8 @@ def verdict(watch: Watch, start_name: str, photos: int) -> str:
     if watch.best is None:
         return f"no check after the start gave a {m} (the run stopped first); {start_name}'s weights are kept"
     if not getattr(watch, "start_is_model", True) and not watch.reference:
-        return (f"kept step {watch.best_step} ({m} {_fmt(m, watch.best[m])}); {start_name} had a new last layer, so "
-                "there was no finished model to compare with")  # fmt: skip
+        return (f"kept step {watch.best_step} ({m} {_fmt(m, watch.best[m])}); the start was no finished model (some "
+                "of its layers started fresh), so there was nothing to compare with")  # fmt: skip
     against, name = (watch.reference, "the shipped model") if watch.reference else (watch.start, start_name)
     gain = watch.best[m] - against[m] if watch.rule.higher else against[m] - watch.best[m]
     on = f"on your {count(photos, 'held-out')}"
@@ -108,7 +108,7 @@ def finish(run_dir: Path, data_dir: Path, split: Split, watch: Watch, task, cfg:
 
     name = start_name(cfg, reference)
     if not watch.start_is_model:
-        name += " with a new last layer"
+        name += " (some layers started fresh)"
     report = write_report(run_dir, data_dir, split.val, watch, name)
     kept = load_generator(run_dir / "generator.safetensors", watch.validator.device)[1]
     start = None

@@ -107,7 +107,7 @@ def test_a_start_with_a_new_head_is_never_kept(tmp_path, tiny_dict, small_photos
     train(config_from_dict(d), small_photos, tmp_path / "bins", progress=False)
     report = json.loads((tmp_path / "bins" / "report.json").read_text())
     assert report["kept"] != "start" and report["best_step"] > 0
-    assert report["start"].endswith("with a new last layer")
+    assert report["start"].endswith("(some layers started fresh)")
     assert _meta_step(tmp_path / "bins" / "generator.safetensors") == report["best_step"]
     assert "a new head" in capsys.readouterr().err
 
