@@ -98,15 +98,20 @@ class Crop(nn.Module):
 
 
 class ResizeConv(nn.Module):
-    """Resize to ``size`` (H, W) with ``mode``, then a convolution."""
+    """Resize to ``size`` (H, W), or by ``scale`` whatever the input's size, with ``mode``; then a
+    convolution."""
 
-    def __init__(self, size: tuple[int, int], mode: str, conv: nn.Conv2d):
+    def __init__(self, size: tuple[int, int] | None, mode: str, conv: nn.Conv2d, scale: int | None = None):
         super().__init__()
-        self.size, self.mode, self.conv = size, mode, conv
+        self.size, self.mode, self.conv, self.scale = size, mode, conv, scale
 
     def forward(self, x):
         align = False if self.mode in ("bilinear", "bicubic") else None
-        return self.conv(F.interpolate(x, size=self.size, mode=self.mode, align_corners=align))
+        if self.scale is not None:
+            up = F.interpolate(x, scale_factor=self.scale, mode=self.mode, align_corners=align)
+        else:
+            up = F.interpolate(x, size=self.size, mode=self.mode, align_corners=align)
+        return self.conv(up)
 
 
 @layer(
@@ -122,7 +127,8 @@ class ResizeConv(nn.Module):
     aliases=("resize_conv2d",),
 )
 def resize_conv(a, ctx) -> Built:
-    """Upsample (x2 unless ``w=`` / ``h=``) then convolve: no checkerboard artefacts."""
+    """Upsample (x2 of any input size unless ``w=`` / ``h=`` fix the output's) then convolve: no
+    checkerboard artefacts."""
     c, h, w = ctx.image()
     positive(ctx, filters=a.filters, filter=a.filter, stride=a.stride, w=a.w, h=a.h)
     if a.mode not in MODES:
@@ -130,9 +136,9 @@ def resize_conv(a, ctx) -> Built:
     rh, rw = a.h or h * 2, a.w or w * 2
     pad = (a.filter - 1) // 2
     m = Conv2d(c, a.filters, a.filter, a.stride, pad, bias=a.bias)
-    return Built(
-        ResizeConv((rh, rw), a.mode, m), (a.filters, *(conv_out(s, a.filter, a.stride, pad) for s in (rh, rw)))
-    )
+    doubled = a.h is None and a.w is None  # x2 of whatever comes in (a crop of any size); w= / h=: that size
+    resize = ResizeConv(None, a.mode, m, scale=2) if doubled else ResizeConv((rh, rw), a.mode, m)
+    return Built(resize, (a.filters, *(conv_out(s, a.filter, a.stride, pad) for s in (rh, rw))))
 
 
 @layer(

@@ -148,3 +148,18 @@ def test_gated_conv_gate_closes_the_output():
     torch.nn.init.constant_(gated.gate.bias, 30.0)  # wide open: the plain convolution
     x = torch.randn(2, 3, 8, 8)
     torch.testing.assert_close(net({"x": x}), gated.features(x))
+
+
+def test_resize_conv_doubles_any_input_and_w_h_fix_the_output():
+    """Built for 8 x 8, a U-Net's decoder still fits its skip on a 24 x 40 crop (the inpainter's crops)."""
+    layers = ["conv 4 name=e", "conv 4 stride=2", "resize_conv 4", "cat e"]
+    net = build_network("g", layers, {"x": (3, 8, 8)}, "x")
+    assert net.out_shape == (8, 8, 8)
+    assert net({"x": torch.randn(1, 3, 24, 40)}).shape == (1, 8, 24, 40)
+    fixed = build_network("g", ["resize_conv 2 w=10 h=6"], {"x": (3, 4, 4)}, "x")
+    assert fixed({"x": torch.randn(1, 3, 9, 9)}).shape == (1, 2, 6, 10)
+    x = torch.randn(2, 3, 8, 8)
+    same = build_network("g", ["resize_conv 2 mode=bilinear w=16 h=16"], {"x": (3, 8, 8)}, "x")
+    by_two = build_network("g", ["resize_conv 2 mode=bilinear"], {"x": (3, 8, 8)}, "x")
+    by_two.load_state_dict(same.state_dict())
+    assert torch.allclose(same({"x": x}), by_two({"x": x}), atol=1e-6), "at the build size: the same output"
