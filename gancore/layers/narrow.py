@@ -53,7 +53,7 @@ def _spans(kernel: int, stride: int, padding: int, dilation: int, n_in: int, n_o
     return spans
 
 
-def _windows(weight: torch.Tensor, geometry):
+def _windows(geometry):
     """``(i, j, out_window, z_window)`` for every tap with outputs inside the picture."""
     stride, rows, cols = geometry
     for i, (r0, r1, a) in enumerate(rows):
@@ -75,7 +75,7 @@ class _NarrowConv(torch.autograd.Function):
         ctx.save_for_backward(x, weight)
         z = torch.bmm(_taps(weight).expand(b, -1, -1), x.reshape(b, cin, h * w)).view(b, kh, kw, cout, h, w)
         y = x.new_zeros(b, cout, *size)
-        for i, j, (yr, yc), (zr, zc) in _windows(weight, ctx.geometry):
+        for i, j, (yr, yc), (zr, zc) in _windows(ctx.geometry):
             y[:, :, yr, yc] += z[:, i, j, :, zr, zc]
         return y
 
@@ -85,7 +85,7 @@ class _NarrowConv(torch.autograd.Function):
         b, cin, h, w = x.shape
         cout, _, kh, kw = weight.shape
         gz = grad.new_zeros(b, kh, kw, cout, h, w)
-        for i, j, (yr, yc), (zr, zc) in _windows(weight, ctx.geometry):
+        for i, j, (yr, yc), (zr, zc) in _windows(ctx.geometry):
             gz[:, i, j, :, zr, zc] = grad[:, :, yr, yc]
         gz = gz.view(b, kh * kw * cout, h * w)
         grad_x = grad_w = None

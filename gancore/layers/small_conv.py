@@ -96,17 +96,14 @@ class ConvTranspose2d(nn.ConvTranspose2d):
 
     def forward(self, x: torch.Tensor, output_size: list[int] | None = None) -> torch.Tensor:
         plain = output_size is None and self.groups == 1 and self.dilation == (1, 1) and _plain(x)
-        if plain:
-            size = tuple(
-                (s - 1) * st - 2 * p + k + op
-                for s, st, p, k, op in zip(
-                    x.shape[-2:], self.stride, self.padding, self.kernel_size, self.output_padding
-                )
-            )
+        size = tuple(
+            (s - 1) * st - 2 * p + k + op
+            for s, st, p, k, op in zip(x.shape[-2:], self.stride, self.padding, self.kernel_size, self.output_padding)
+        )
+        if plain and min(size) > 0:  # else torch's own forward (which says what is wrong)
             pixels = x.shape[-2] * x.shape[-1]
-            small = pixels <= SMALL or (pixels <= SMALL_WIDE and x.shape[1] >= WIDE)
-            if min(size) > 0 and small:  # else torch's own forward says what is wrong
+            if pixels <= SMALL or (pixels <= SMALL_WIDE and x.shape[1] >= WIDE):
                 return deconv_gemm(x, self.weight, self.bias, self.stride, self.padding, size)
-            if min(size) > 0 and x.is_contiguous() and deconv_is_narrow(self.weight, self.stride):
+            if x.is_contiguous() and deconv_is_narrow(self.weight, self.stride):
                 return narrow_deconv(x, self.weight, self.bias, self.stride, self.padding, size)
         return super().forward(x, output_size)
