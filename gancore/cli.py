@@ -195,7 +195,7 @@ def _train(app: App, a: argparse.Namespace) -> int:
                 raise UserError(f"--resume continues the run as it was ({flag} {have}); drop {flag} {asked}, "
                                 "or start a new run (--init-generator RUN starts from its model)")  # fmt: skip
     else:
-        split = held_out_split(a)
+        split = held_out_split(a, init)
         run_dir = a.out or default_run_dir(app.name)
         cfg = start_config(app, a, init, split)
     if cfg.task.type != app.name:

@@ -14,12 +14,14 @@ if TYPE_CHECKING:
     from .config import Config
 
 
-def held_out_split(a: argparse.Namespace):
-    """The held-out photos: ``--val DIR``, ``--val none``, or a share of the training folder."""
+def held_out_split(a: argparse.Namespace, init: Path | None = None):
+    """The held-out photos: ``--val DIR``, ``--val none``, those of the run ``init`` came from (a
+    continuation is checked on photos its start never trained on), or a share of the training folder."""
     from .data.split import given_split, no_split, split_folder
+    from .engine.plan import continuation_split
 
     if a.val is None:
-        return split_folder(a.data)
+        return (init and continuation_split(init, a.data)) or split_folder(a.data)
     if a.val == "none":
         return no_split(a.data)
     val = Path(a.val)

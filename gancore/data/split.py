@@ -81,8 +81,11 @@ def _rank(names: list[str], seed: int) -> str:
     return hashlib.sha256(f"{seed}:{min(names)}".encode()).hexdigest()
 
 
-def split_folder(root: str | Path, seed: int = 0, share: float = VAL_SHARE) -> Split:
-    """The training and validation files of ``root`` (both sorted), and a note for the user."""
+def split_folder(
+    root: str | Path, seed: int = 0, share: float = VAL_SHARE, grouped: list[list[int]] | None = None
+) -> Split:
+    """The training and validation files of ``root`` (both sorted), and a note for the user; ``grouped``:
+    ``groups(require_images(root))`` when the caller has it already."""
     root = Path(root)
     files = require_images(root)
     n = len(files)
@@ -91,7 +94,7 @@ def split_folder(root: str | Path, seed: int = 0, share: float = VAL_SHARE) -> S
                                 "nothing checks the model on a photo it did not see (--val DIR gives one)")  # fmt: skip
     want = min(VAL_MAX, max(VAL_MIN, round(share * n)))
     names = [p.relative_to(root).as_posix() for p in files]
-    order = sorted(groups(files), key=lambda g: _rank([names[i] for i in g], seed))
+    order = sorted(grouped or groups(files), key=lambda g: _rank([names[i] for i in g], seed))
     val: list[int] = []
     for g in order:
         if len(val) >= want:
@@ -104,6 +107,45 @@ def split_folder(root: str | Path, seed: int = 0, share: float = VAL_SHARE) -> S
         note += f"; with so few, a score on {photos(len(val))} is a rough guide: differences under ~{NOISE_DB:g} dB"
         note += " may be noise"
     return Split([files[i] for i in train], [files[i] for i in sorted(val)], note)
+
+
+def continued_split(
+    root: str | Path, held: set[Path], trained: set[Path] | None, start: str, seed: int = 0
+) -> Split | None:
+    """The split of a run that continues an earlier one's model (``--init-generator RUN``) on ``root``: the
+    photos the earlier run held out (``held``, resolved paths) stay held out, so the check never scores a
+    photo the start trained on; of the photos it did not train on (``trained``, resolved; ``None`` when its
+    record does not say, then no other photo joins), the groups the default split would hold out join them,
+    and so do near-duplicates of a held-out photo. ``None`` when no photo of ``root`` qualifies."""
+    root = Path(root)
+    files = require_images(root)
+    real = [p.resolve() for p in files]
+    grouped = groups(files)
+    default = {p.resolve() for p in split_folder(root, seed, grouped=grouped).val}
+    unseen = [trained is not None and r not in trained for r in real]
+    val: set[int] = set()
+    kept = added = 0
+    for g in grouped:
+        if any(real[i] in held for i in g):
+            joins = [i for i in g if real[i] in held or unseen[i]]
+        elif all(unseen[i] for i in g) and any(real[i] in default for i in g):
+            joins = g
+        else:
+            continue
+        val.update(joins)
+        kept += sum(real[i] in held for i in joins)
+        added += sum(real[i] not in held for i in joins)
+    if not val:
+        return None
+    n = len(files)
+    which = ([f"the {photos(kept)} {start} was checked on"] if kept else []) + (
+        [f"{photos(added)} it never trained on"] if added else []
+    )
+    note = f"validation: {len(val)} of {n} photos held out: {' and '.join(which)}"
+    note += " (a continuation is never checked on a photo its start trained on)"
+    if n < WARN:
+        note += f"; with so few, differences under ~{NOISE_DB:g} dB may be noise"
+    return Split([files[i] for i in range(n) if i not in val], [files[i] for i in sorted(val)], note)
 
 
 def given_split(train_root: str | Path, val_root: str | Path) -> Split:

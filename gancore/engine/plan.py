@@ -32,9 +32,41 @@ def held_out(run_dir: Path, data_dir: Path, split: Split | None, resume: bool, s
     if write:
         run_dir.mkdir(parents=True, exist_ok=True)
         names = [relative_name(p, data_dir) for p in split.val]
-        record = {"data": str(data_dir), "validation": names, "train": len(split.train), "note": split.note}
+        trained = [relative_name(p, data_dir) for p in split.train]  # so a continuation can hold out others
+        record = {"data": str(data_dir), "data_resolved": str(Path(data_dir).resolve()), "validation": names,
+                  "train": len(split.train), "trained_on": trained, "note": split.note}  # fmt: skip
         path.write_text(json.dumps(record, indent=2) + "\n")
     return split
+
+
+def continuation_split(start: Path, data_dir: Path, seed: int = 0) -> Split | None:
+    """The split of a run that starts from ``start``, a model another run made (its folder, or a file in it
+    or in its checkpoints/, holds that run's ``validation.json``): its held-out photos stay held out
+    (``split.continued_split``); ``None`` when ``start`` is no run's model or its record names no photo of
+    ``data_dir``."""
+    start = Path(start)
+    for folder in (start, start.parent, start.parent.parent):
+        record = folder / SPLIT_FILE
+        if record.is_file():
+            break
+    else:
+        return None
+    try:
+        saved = json.loads(record.read_text())
+        base = Path(saved.get("data_resolved") or saved["data"])
+        held = {_under(base, name) for name in saved["validation"]}
+        trained = {_under(base, name) for name in saved["trained_on"]} if "trained_on" in saved else None
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        print(f"warning: {record} is unreadable ({err}); the held-out photos are chosen afresh")
+        return None
+    from ..data.split import continued_split
+
+    return continued_split(data_dir, held, trained, f"{folder.name}'s model", seed)
+
+
+def _under(base: Path, name: str) -> Path:
+    path = Path(name)
+    return (path if path.is_absolute() else base / path).resolve()
 
 
 def same_file(a: str | Path | None, b: str | Path | None) -> bool:

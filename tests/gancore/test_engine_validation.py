@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+import argparse
 import json
+import shutil
 
+from PIL import Image
 from safetensors import safe_open
 
 from gancore.data.split import no_split, split_folder
 from gancore.engine import train
 from gancore.engine.checkpoint import read_metadata
-from tests.helpers import log_ticks
+from gancore.engine.plan import held_out
+from gancore.startup import held_out_split
+from tests.helpers import ROOT, log_ticks
+
+PHOTOS = ROOT / "assets" / "photos"
 
 
 def _meta_step(path) -> int:
@@ -132,3 +139,23 @@ def test_a_discriminator_that_wins_outright_stops_the_run(tmp_path, tiny_config,
     ticks = [r for r in log_ticks(tmp_path / "run") if "d_real" in r][-3:]
     assert sum(r["d_real"] - r["d_fake"] for r in ticks) / 3 > 0.9  # least squares, labels 0 and 1
     assert (tmp_path / "run" / "report.json").is_file(), "the run still ends with its report and the best model"
+
+
+def test_a_run_started_from_another_runs_model_holds_out_what_that_run_held_out(tmp_path, small_photos, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(small_photos, data)
+    first = held_out(tmp_path / "run-a", data, None, resume=False, seed=0, write=True)
+    for src in sorted(PHOTOS.glob("*.jpg"))[6:12]:  # the folder grows
+        with Image.open(src) as im:
+            im.convert("RGB").resize((96, 64)).save(data / src.name)
+    a = argparse.Namespace(val=None, data=data)
+    s = held_out_split(a, tmp_path / "run-a" / "generator.safetensors")
+    assert set(first.val) <= set(s.val) and not set(s.val) & set(first.train), "never a photo run-a trained on"
+    assert "run-a's model was checked on" in s.note
+    from_checkpoint = held_out_split(a, tmp_path / "run-a" / "checkpoints" / "step-000010.safetensors")
+    assert from_checkpoint.val == s.val
+    assert held_out_split(a, None).val == split_folder(data).val, "a new run: the default split"
+    assert held_out_split(a, ROOT / "assets" / "models" / "colorizer.safetensors").val == split_folder(data).val
+    (tmp_path / "run-a" / "validation.json").write_text("{")
+    assert held_out_split(a, tmp_path / "run-a" / "generator.safetensors").val == split_folder(data).val
+    assert "validation.json is unreadable" in capsys.readouterr().out

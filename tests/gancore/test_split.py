@@ -6,7 +6,7 @@ import shutil
 
 from PIL import Image
 
-from gancore.data.split import FEW, given_split, no_split, split_folder
+from gancore.data.split import FEW, continued_split, given_split, no_split, split_folder
 from tests.helpers import ROOT
 
 PHOTOS = sorted((ROOT / "assets" / "photos").glob("*.jpg"))
@@ -90,3 +90,40 @@ def test_a_linked_photo_is_named_as_it_is_listed(tmp_path):
     (tmp_path / "train" / "b.jpg").write_bytes(b"y")
     (tmp_path / "link").symlink_to(tmp_path / "train")  # the folder reached by another way: resolved
     assert relative_name(tmp_path / "link" / "b.jpg", tmp_path / "train") == "b.jpg"
+
+
+def _twin(src, dst, scale: float, quality: int):
+    with Image.open(src) as im:
+        im.resize((int(im.width * scale), int(im.height * scale))).save(dst, quality=quality)
+
+
+def test_a_continuation_is_checked_on_photos_its_start_never_trained_on(tmp_path):
+    root = _folder(tmp_path, 20)
+    first = split_folder(root)
+    held, trained = {p.resolve() for p in first.val}, {p.resolve() for p in first.train}
+    for src in PHOTOS[20:30]:  # the folder grows by ten photos
+        shutil.copy(src, root / src.name)
+    _twin(first.val[0], root / "zz-held-twin.jpg", 2 / 3, 70)
+    _twin(first.train[0], root / "zz-trained-twin.jpg", 3 / 4, 80)
+    s = continued_split(root, held, trained, "run-a's model")
+    val = {p.resolve() for p in s.val}
+    assert held <= val, "what the start was checked on stays held out"
+    assert not val & trained, "never a photo the start trained on"
+    assert (root / "zz-held-twin.jpg").resolve() in val and root / "zz-trained-twin.jpg" in s.train
+    grown = split_folder(root)  # the photos added since: held out as the default split of the grown folder says
+    new = [p for p in grown.val if p.resolve() not in held | trained and "twin" not in p.name]
+    assert new and all(p.resolve() in val for p in new)
+    assert not set(s.val) & set(s.train) and len(s.val) + len(s.train) == 32
+    assert "run-a's model was checked on" in s.note and "never trained on" in s.note
+
+
+def test_a_continuation_without_a_record_of_its_training_holds_out_only_the_same_photos(tmp_path):
+    root = _folder(tmp_path, 12)
+    first = split_folder(root)
+    held = {p.resolve() for p in first.val}
+    shutil.copy(PHOTOS[12], root / PHOTOS[12].name)
+    s = continued_split(root, held, None, "its model")
+    assert {p.resolve() for p in s.val} == held and len(s.train) == 11
+    (tmp_path / "other").mkdir()
+    elsewhere = _folder(tmp_path / "other", 6)
+    assert continued_split(elsewhere, held, None, "its model") is None, "none of its photos: no such split"
