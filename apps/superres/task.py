@@ -95,7 +95,8 @@ class SuperresTask:
     headline = "psnr_y"
 
     def validation_scores(self, condition: torch.Tensor, output: torch.Tensor, target: torch.Tensor) -> dict:
-        return validation.scores(self.scale, output, target)
+        bicubic = None if condition is None else self.validation_baseline(condition)
+        return validation.scores(self.scale, output, target, bicubic)
 
     def validation_baseline(self, condition: torch.Tensor) -> torch.Tensor:
         return upsample(condition, self.scale).clamp(-1, 1)

@@ -1,6 +1,7 @@
 """The upscaler's scores while training (``gancore.engine.validation``): Y-PSNR with the scale cropped at the
-border (as ``eval``), sharpness (mean gradient over the truth's) and naturalness (BRISQUE), on the run's
-fixed validation crops."""
+border (as ``eval``), sharpness (mean gradient over the truth's), naturalness (BRISQUE) and
+``faithful_brisque`` (BRISQUE, with points added for Y-PSNR under bicubic's: what a GAN fine-tune selects by,
+natural but never less faithful than bicubic), on the run's fixed validation crops."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import torch
 
 from apps.measures import mean_brisque
 
-MEASURES = {"psnr_y": "higher", "brisque": "lower"}  # select brisque for the most natural-looking step
+MEASURES = {"psnr_y": "higher", "brisque": "lower", "faithful_brisque": "lower"}  # train.select picks one
+FAITHFUL_MARGIN = 0.25  # faithful_brisque: dB over bicubic's Y-PSNR below which points are added ...
+FAITHFUL_POINTS = 10.0  # ... this many BRISQUE points for each dB short (photos score ~12, bicubic ~40)
 
 BT601 = torch.tensor([65.481, 128.553, 24.966]) / 255.0  # RGB 0..255 -> Y offset by 16 (metrics.py)
 
@@ -21,9 +24,20 @@ def luma(rgb: torch.Tensor, border: int) -> torch.Tensor:
     return y[..., border:-border, border:-border] if border else y
 
 
-def scores(scale: int, output: torch.Tensor, target: torch.Tensor) -> dict[str, float]:
+def psnr_y(a: torch.Tensor, b: torch.Tensor) -> float:
+    """Y-PSNR (dB) of two ``luma`` batches, over the whole batch (one photo's crops)."""
+    mse = (a - b).square().mean().clamp_min(1e-10)
+    return float(10 * torch.log10(255.0**2 / mse))
+
+
+def scores(scale: int, output: torch.Tensor, target: torch.Tensor, bicubic: torch.Tensor | None = None) -> dict:
+    """One photo's crops: ``output``, ``target`` (and ``bicubic``, the baseline upscale, for
+    ``faithful_brisque``) RGB ``(B, 3, H, W)`` in [-1, 1] -> the measures by name."""
     a, b = luma(output, scale), luma(target, scale)
-    mse = (a - b).square().mean().clamp_min(1e-10)  # over the batch: one photo's crops
-    psnr = 10 * torch.log10(255.0**2 / mse)
+    psnr = psnr_y(a, b)
     sharp = kornia.filters.sobel(a).mean() / kornia.filters.sobel(b).mean().clamp_min(1e-9)
-    return {"psnr_y": float(psnr), "sharpness": float(sharp), "brisque": mean_brisque(output)}
+    found = {"psnr_y": psnr, "sharpness": float(sharp), "brisque": mean_brisque(output)}
+    if bicubic is not None:
+        short = max(0.0, psnr_y(luma(bicubic, scale), b) + FAITHFUL_MARGIN - psnr)
+        found["faithful_brisque"] = found["brisque"] + FAITHFUL_POINTS * short
+    return found

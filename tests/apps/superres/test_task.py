@@ -99,4 +99,28 @@ def test_training_checks_score_fidelity_and_naturalness_and_can_select_either():
     blurred = F.avg_pool2d(truth, 5, 1, 2)
     sharp, soft = task.validation_scores(None, truth, truth), task.validation_scores(None, blurred, truth)
     assert sharp["psnr_y"] > soft["psnr_y"] and sharp["sharpness"] > soft["sharpness"]
-    assert set(sharp) == {"psnr_y", "sharpness", "brisque"}
+    assert set(sharp) == {"psnr_y", "sharpness", "brisque"}, "without the input, no bicubic to compare with"
+
+
+def test_faithful_brisque_adds_points_for_fidelity_under_bicubics():
+    """``train.select: faithful_brisque``: BRISQUE alone for an upscale at least ``FAITHFUL_MARGIN`` dB over
+    bicubic, plus ``FAITHFUL_POINTS`` per dB short of that (so the most natural step that keeps its fidelity)."""
+    import torch.nn.functional as F
+
+    from apps.superres.validation import FAITHFUL_MARGIN, FAITHFUL_POINTS
+    from gancore.engine.validation import Rule, rule_for
+
+    task = SuperresTask(SuperresTask.Options(scale=2))
+    assert rule_for(task, "faithful_brisque") == Rule("faithful_brisque", False)
+    g = torch.Generator().manual_seed(0)
+    truth = (F.avg_pool2d(torch.rand(2, 3, 200, 200, generator=g), 5, 1, 2)[..., :96, :96] * 2 - 1).clamp(-1, 1)
+    lr = task.degrade(truth)
+    bicubic = task.validation_baseline(lr)
+    exact = task.validation_scores(lr, truth, truth)
+    assert exact["faithful_brisque"] == exact["brisque"], "the truth itself: nothing added"
+    same = task.validation_scores(lr, bicubic, truth)
+    assert same["faithful_brisque"] == pytest.approx(same["brisque"] + FAITHFUL_POINTS * FAITHFUL_MARGIN)
+    noisy = (bicubic + 0.05 * torch.randn(bicubic.shape, generator=g)).clamp(-1, 1)
+    worse = task.validation_scores(lr, noisy, truth)
+    short = same["psnr_y"] + FAITHFUL_MARGIN - worse["psnr_y"]
+    assert short > 1 and worse["faithful_brisque"] == pytest.approx(worse["brisque"] + FAITHFUL_POINTS * short)
