@@ -154,6 +154,7 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
     use_peers = want != "none" and peers.available()
     if want == "auto" and not peers.available():
         print(peers.missing_line(), file=sys.stderr)
+    web_only = getattr(args, "web_only", False)
     per_image, failed, photos = [], [], {}
     for path, hr in iter_rgb(files, failed):
         if min(hr.shape[:2]) < s * (11 + 2):  # SSIM's window must fit after the border crop
@@ -162,7 +163,8 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
             continue
         name = path.relative_to(data_dir).as_posix()
         h, w = hr.shape[0] // s * s, hr.shape[1] // s * s
-        per_image.append({"image": name, **_with_mp(score_image(up, hr), h, w), "truth_brisque": brisque(hr)})
+        full = {} if web_only else _with_mp(score_image(up, hr), h, w)
+        per_image.append({"image": name, **full, "truth_brisque": brisque(hr)})
         photos[name] = hr
     if not per_image:
         raise UserError(f"none of the {len(files)} images under {data_dir} could be evaluated")
@@ -171,17 +173,18 @@ def evaluate(model: Path, data_dir: Path, args: argparse.Namespace) -> int:
         r["web"] = {i: _with_mp(web[r["image"]][i], CROP, CROP) for i in INPUTS}
         r["web"]["truth_brisque"] = web[r["image"]]["truth_brisque"]
 
-    rows = mean_rows(per_image, list(METHODS))
+    rows = [] if web_only else mean_rows(per_image, list(METHODS))
     methods = [*WEB_METHODS, *(p.name for p in peers.UPSCALERS)]
     web_rows = {i: mean_rows([r["web"][i] for r in per_image], methods) for i in INPUTS}
     photo_brisque = float(np.mean([r["truth_brisque"] for r in per_image]))
     crop_brisque = float(np.mean([r["web"]["truth_brisque"] for r in per_image]))
-    gain = rows[0]["psnr_y"] - rows[1]["psnr_y"]
+    gain = rows[0]["psnr_y"] - rows[1]["psnr_y"] if rows else None
     how = ", self-ensemble of 8 views" if ensemble else ""
     print(f"x{s} on {len(per_image)} images from {data_dir} (Y channel, BT.601; {s} px border cropped{how})")
-    print(f"full photos, clean bicubic LR (the photos' own BRISQUE: {photo_brisque:.1f})")
-    print(table(rows))
-    print(f"model vs bicubic: {gain:+.3f} dB")
+    if rows:
+        print(f"full photos, clean bicubic LR (the photos' own BRISQUE: {photo_brisque:.1f})")
+        print(table(rows))
+        print(f"model vs bicubic: {gain:+.3f} dB")
     for i, r in web_rows.items():
         print(f"\nweb inputs: {CROP}-px crops, input {i} (the crops' own BRISQUE: {crop_brisque:.1f})")
         print(table(r))

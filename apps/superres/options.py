@@ -46,3 +46,9 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
 def add_eval_arguments(p: argparse.ArgumentParser) -> None:
     add_tile_arguments(p)
     add_peers_argument(p)
+    p.add_argument(
+        "--web-only",
+        action="store_true",
+        help="only the web inputs (192-px crops, clean and JPEG): skips the full photos, minutes faster "
+        "(e.g. to compare models on a run's held-out photos)",
+    )

@@ -18,7 +18,9 @@ from gancore.errors import ConfigError
 from gancore.tasks import TASKS, Pair
 
 from . import realesrgan, validation  # noqa: F401  (realesrgan registers "second_order")
-from .degrade import BICUBIC, DEGRADATIONS, DegradationConfig
+from .degrade import BICUBIC, DEGRADATIONS, DegradationConfig, bicubic_resize, jpeg
+
+WEB_JPEG = 75  # validate "web": the quality of the JPEG inputs (eval's web protocol, webinputs.py)
 
 
 def upsample(lr: torch.Tensor, scale: int) -> torch.Tensor:
@@ -41,6 +43,10 @@ class SuperresTask:
     class Options:
         scale: Literal[2, 3, 4] = 4  # HR size / LR size
         degradations: tuple[DegradationConfig, ...] = (BICUBIC,)  # HR -> LR, in order (degrade.py)
+        validate: Literal["degradations", "web"] = "degradations"  # the held-out checks' inputs: drawn by
+        # ``degradations`` (as trained), or "web": as eval's web protocol, bicubic to 8 bits and every other
+        # crop a JPEG of quality 75, whatever the training draws (a run on heavy degradations is then kept by
+        # how it does on the pictures people upscale)
 
         def __post_init__(self) -> None:
             resizing = [d.type for d in self.degradations if DEGRADATIONS.get(d.type).resizes]
@@ -79,6 +85,19 @@ class SuperresTask:
     def condition(self, real: torch.Tensor) -> Pair:
         return Pair(condition=self.degrade(real), target=real)
 
+    @torch.no_grad()
+    def validation_pair(self, real: torch.Tensor) -> Pair:
+        """The held-out crops' pair: ``condition(real)``, or with ``validate: "web"`` bicubic LR at 8 bits,
+        the odd-numbered crops (every photo's second, fourth, ...) saved as JPEG of quality ``WEB_JPEG``."""
+        if self.options.validate == "degradations":
+            return self.condition(real)
+        h, w = real.shape[-2:]
+        lr = quantize(bicubic_resize((real + 1) / 2, (h // self.scale, w // self.scale)))
+        n = lr.shape[0]
+        odd = (torch.arange(n, device=lr.device) % 2 == 1).view(n, 1, 1, 1)
+        compressed = quantize(jpeg(lr, torch.full((n,), float(WEB_JPEG), device=lr.device)))
+        return Pair(condition=torch.where(odd, compressed, lr) * 2 - 1, target=real)
+
     def compose(self, condition: torch.Tensor, output: torch.Tensor) -> torch.Tensor:
         """The generator's residual ``(B, 3, H, W)`` added to the bicubic upsample of its input."""
         return upsample(condition, self.scale) + output
@@ -97,6 +116,9 @@ class SuperresTask:
     def validation_scores(self, condition: torch.Tensor, output: torch.Tensor, target: torch.Tensor) -> dict:
         bicubic = None if condition is None else self.validation_baseline(condition)
         return validation.scores(self.scale, output, target, bicubic)
+
+    def validation_summary(self, means: dict[str, float]) -> dict[str, float]:
+        return validation.summary(means)
 
     def validation_baseline(self, condition: torch.Tensor) -> torch.Tensor:
         return upsample(condition, self.scale).clamp(-1, 1)

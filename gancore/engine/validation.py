@@ -13,6 +13,8 @@ A task may supply (all optional; the core knows nothing of colour, masks or scal
   drops its simulated hints, so it is scored in automatic mode);
 - ``validation_scores(condition, output, target) -> dict[str, float]``: means over the batch
   (default: RGB PSNR of ``to_rgb``);
+- ``validation_summary(means) -> dict[str, float]``: measures made from the means over the photos (the
+  upscaler's ``faithful_brisque`` from its mean BRISQUE and mean gain over bicubic), added to them;
 - ``validation_baseline(condition) -> output``: the classical method's output (gray, bicubic, the
   first fill), scored the same way, as the "baseline" row;
 - ``measures: dict[str, str]``: each score's better direction, ``"higher"`` or ``"lower"``, and
@@ -129,7 +131,9 @@ class Validator:
                 found.append(score(cond, out, target))
             else:
                 found.append({"psnr": rgb_psnr(self.task.to_rgb(cond, out), self.task.to_rgb(cond, target))})
-        return {k: _mean_of_finite([f[k] for f in found]) for k in found[0]}
+        means = {k: _mean_of_finite([f[k] for f in found]) for k in found[0]}
+        summary = getattr(self.task, "validation_summary", None)
+        return {**means, **summary(means)} if summary is not None else means
 
     @torch.no_grad()
     def outputs(self, net, make, chunk: int = 16) -> torch.Tensor:

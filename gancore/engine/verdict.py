@@ -31,7 +31,7 @@ ROWS = 4  # crops on the sheet
 def _fmt(measure: str, value: float, signed: bool = False) -> str:
     unit = UNITS.get(measure)
     number = f"{value:+.2f}" if signed else f"{value:.2f}"
-    return f"{number} {unit}" if unit else f"{number} ({measure})"
+    return f"{number} {unit}" if unit else number
 
 
 def verdict(watch: Watch, start_name: str, photos: int) -> str:
@@ -48,8 +48,12 @@ def verdict(watch: Watch, start_name: str, photos: int) -> str:
     gain = watch.best[m] - against[m] if watch.rule.higher else against[m] - watch.best[m]
     on = f"on your {count(photos, 'held-out')}"
     if watch.best_step == 0:
-        return (f"did not beat {start_name} {on} (its {m} {_fmt(m, watch.start[m])}; no later check was higher); "
+        return (f"did not beat {start_name} {on} (its {m} {_fmt(m, watch.start[m])}; no later check was better); "
                 f"kept it")  # fmt: skip
+    if gain > 0 and m not in UNITS:  # a score without a unit: both values, and which way is better
+        better = "higher" if watch.rule.higher else "lower"
+        return (f"beats {name} {on}: {m} {_fmt(m, watch.best[m])} against {_fmt(m, against[m])} ({better} is "
+                f"better; step {watch.best_step})")  # fmt: skip
     if gain > 0:
         said = f"beats {name} {on} by {_fmt(m, gain, signed=True)} ({m} {_fmt(m, watch.best[m])}, "
         said += f"step {watch.best_step})"

@@ -24,13 +24,16 @@ def test_a_gain_on_a_few_photos_under_the_noise_says_so_and_a_larger_one_does_no
     assert "can tell apart" not in many, "enough photos: the gain stands as measured"
     unitless = verdict(_watch(0.5, 0.52, 57, measure="texture"), "the shipped model", 2)
     assert "can tell apart" not in unitless, "the dB rule is for dB measures"
+    assert unitless.endswith("texture 0.52 against 0.50 (higher is better; step 57)"), "both values, no unit"
 
 
 def test_the_start_kept_and_a_loss_against_the_shipped_model_are_said_plainly():
     kept = verdict(_watch(20.0, 20.0, 0), "the shipped model", 2)
     assert kept.startswith("did not beat the shipped model") and kept.endswith("kept it")
     lower = verdict(_watch(20.0, 19.5, 40, measure="brisque", higher=False), "the shipped model", 3)
-    assert lower.startswith("beats the shipped model on your 3 held-out photos by +0.50")
+    assert lower == (
+        "beats the shipped model on your 3 held-out photos: brisque 19.50 against 20.00 (lower is better; step 40)"
+    )
     worse = verdict(_watch(20.0, 20.2, 40, reference={"psnr": 20.5}), "superres-x2", 2)
     assert worse.startswith("did not beat the shipped model") and "is the better model" in worse
 

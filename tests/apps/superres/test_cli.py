@@ -142,6 +142,17 @@ def test_eval_scores_web_inputs_clean_and_as_jpeg(tmp_path, capsys, model, small
     assert bic[0]["psnr_y"] > bic[1]["psnr_y"] > bic[2]["psnr_y"], "lower quality, less fidelity"
     assert 0 <= web["truth_brisque"] <= 100 and all(0 <= b["brisque"] <= 100 for b in bic)
 
+    quick = tmp_path / "web.json"
+    status, only, err = in_process(capsys, "eval", small_photos, "--model", model, "--json", quick, "--peers", "none",
+                                   "--web-only")  # fmt: skip
+    assert status == 0, err
+    assert "full photos" not in only and "model vs bicubic" not in only and "input jpeg75" in only
+    fast = json.loads(quick.read_text())
+    assert fast["rows"] == [] and fast["gain_over_bicubic_db"] is None
+    assert all(
+        [r["psnr_y"] for r in fast["web"]["inputs"][i]] == [r["psnr_y"] for r in web["inputs"][i]] for i in rows
+    ), "the same web scores as the full evaluation's"
+
 
 def test_new_and_dry_run(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
