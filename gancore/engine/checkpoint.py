@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -185,10 +186,18 @@ def export_generator(path: Path, generator: torch.nn.Module, step: int, config_j
     atomic_save(tensors, meta, path)
 
 
+SAFETENSORS_TMP = re.compile(r"\.tmp[A-Za-z0-9]{6}")  # safetensors (0.8) writes through such a file, then renames
+
+
 def remove_stale_temporaries(folder: Path) -> list[Path]:
-    """Delete the ``.NAME.tmp-PID`` files a killed write left in ``folder`` (safetensors writes the
-    whole file there before the rename); the caller owns the folder, so no live writer is cut off."""
-    stale = sorted(folder.glob(".*.tmp-*")) if folder.is_dir() else []
+    """Delete the ``.NAME.tmp-PID`` files a killed write left in ``folder``, and safetensors' own
+    ``.tmpXXXXXX`` (its ``save_file`` writes the whole file there before renaming it to ours); the caller
+    owns the folder, so no live writer is cut off."""
+    if not folder.is_dir():
+        return []
+    stale = sorted(folder.glob(".*.tmp-*")) + sorted(
+        p for p in folder.glob(".tmp*") if SAFETENSORS_TMP.fullmatch(p.name)
+    )
     for path in stale:
         path.unlink(missing_ok=True)
     return stale

@@ -51,3 +51,27 @@ def test_old_checkpoints_without_ema_resume_with_ema(tmp_path, tiny_dict, small_
     (tmp_path / "r" / "config.json").write_text(json.dumps(cfg))
     result = train(config_from_dict(cfg), small_photos, tmp_path / "r", resume=True, progress=False)
     assert tensors(result.checkpoint, "ema.")
+
+
+def test_a_killed_writes_temporaries_are_removed_ours_and_safetensors_own(tmp_path):
+    """A kill inside ``atomic_save`` leaves ours (``.NAME.tmp-PID``) or, inside safetensors' ``save_file``,
+    its own ``.tmpXXXXXX`` beside the target: both go at the next start; other files stay."""
+    import threading
+
+    from safetensors.torch import save_file
+
+    from gancore.engine.checkpoint import remove_stale_temporaries
+
+    seen: set[str] = set()  # what safetensors itself writes through, seen while it writes
+    writer = threading.Thread(target=save_file, args=({"a": torch.zeros(50_000_000)}, str(tmp_path / "big.st")))
+    writer.start()
+    while writer.is_alive():
+        seen |= {p.name for p in tmp_path.iterdir() if p.name != "big.st"}
+    writer.join()
+    assert seen and all(name.startswith(".tmp") for name in seen), seen
+    ours, theirs = tmp_path / ".generator.safetensors.tmp-4242", tmp_path / sorted(seen)[0]
+    keep = [tmp_path / "generator.safetensors", tmp_path / ".tmpnotes.txt", tmp_path / "notes.tmp"]
+    for path in (ours, theirs, *keep):
+        path.write_bytes(b"x")
+    assert remove_stale_temporaries(tmp_path) == [ours, theirs]
+    assert not ours.exists() and not theirs.exists() and all(p.exists() for p in keep)

@@ -50,8 +50,10 @@ def test_the_page_offers_every_upscaler_beside_the_model(tmp_path, model_file):
     shutil.copy(model_file, tmp_path / "superres-x2.safetensors")
     shutil.copy(model_file, tmp_path / "superres-x2-gan.safetensors")
     (tmp_path / "superres-notes.safetensors").write_bytes(b"not a model")
-    found = shipped_models(tmp_path / "superres-x2.safetensors")
-    assert list(found) == ["superres-x2 (x2, PSNR: faithful)", "superres-x2-gan (x2, GAN: sharper texture)"]
+    found = list(shipped_models(tmp_path / "superres-x2.safetensors"))
+    shipped = ["superres-x2 (x2, PSNR: faithful)", "superres-x2-gan (x2, GAN: sharper texture)"]
+    assert found[:2] == shipped, "the model, then the upscalers beside it (the notes file is no model)"
+    assert all(label.endswith(", your run)") for label in found[2:]), "then only the runs under runs/, if any"
 
 
 def test_a_fractional_scale_is_refused_not_rounded(model_file, small_photos):
