@@ -1,5 +1,5 @@
-"""One lent-GPU session, start to finish: train the candidate models side by side, pick on the
-evaluation split, and leave the picks and every log in ``--out``.
+"""One lent-GPU session, start to finish: train the candidate models side by side, each picked by
+its own held-out check, and leave the picks and every log in ``--out``.
 
     python tools/gpu_train.py --data DIR --out DIR [--deadline SECONDS] [--device cuda] [--plan PLAN.json]
 
@@ -8,19 +8,23 @@ Every model is trained by the apps' own ``train`` command, in parallel processes
 - phase A: the x4 PSNR candidates (``superres-x4-edsr``, ``superres-x4-rrdb``), the x2 GAN
   fine-tune of the shipped x2 model (``superres-x2-gan-sn``) and two inpainters
   (``inpainter-lama``: L1 alone, and L1 then the GAN for the last 40 % of the steps);
-- phase B, once the x4 PSNR runs end: the GAN fine-tune of the better of them (``eval`` on
-  ``assets/eval``) with its ``-gan`` config.
+- phase B, once the x4 PSNR runs end: the GAN fine-tune of the better of them (by their held-out
+  scores) with its ``-gan`` config.
 
 ``--plan PLAN.json`` replaces both phases with the runs it lists (a JSON list of this file's
 ``Job`` fields: name, app, config, init, gan_share, keep, overrides), probed, run side by side to
-the deadline and picked as phase A's GAN and inpainter runs are (``tools/gpu_plans/``).
+the deadline and picked the same way (``tools/gpu_plans/``).
 
-Step counts come from a short probe of every phase-A run together (80 steps; its images per
-second), so each run's learning-rate schedule ends inside the time it has. The GAN runs keep
-8 checkpoints; ``eval`` picks the latest one that still beats bicubic by 0.2 dB (upscalers) and
-the inpainter with the highest medium-mask hole PSNR. Outputs (at most 8 files, for the lease's
-copy-back limit): the picked generators as ``<name>.safetensors`` and ``logs.tar.gz`` (configs,
-metrics, eval JSON, last samples, each process's output).
+Step counts come from a short probe of every phase-A run together (80 steps, no held-out
+check; its images per second), so each run's learning-rate schedule ends inside the time it has;
+each run also gets that time as ``--minutes``, so a slower run still ends cleanly, with its report.
+The picks are ``train``'s own: every run holds out photos of ``--data`` (the default split), scores
+them about 8 times by its config's ``train.select`` (the GAN jobs: ``faithful_brisque`` for the
+upscalers, ``textured_psnr`` for the inpainter) and keeps the best as ``generator.safetensors``.
+Nothing here looks at the evaluation split: ``make eval`` scores the picks afterwards. Outputs (at
+most 8 files, for the lease's copy-back limit): each run's kept model as ``<name>.safetensors``
+(none where the run kept its start) and ``logs.tar.gz`` (configs, metrics, reports, last samples,
+each process's output).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -71,6 +76,7 @@ class Job:
     rate: float = 0.0  # steps per second, from the probe
 
 
+GAN_INPAINTER = {"train.select": "textured_psnr"}  # an inpainter GAN is kept for fidelity and texture together
 SMOKE = False  # --smoke: batch 2, one worker (a check of this script on a CPU)
 
 
@@ -118,16 +124,31 @@ def job_config(job: Job, steps: int, log_every: int, probe: bool) -> dict:
     return cfg
 
 
-def start(job: Job, run: Path, steps: int, data: Path, device: str, probe: bool = False) -> None:
+def train_command(
+    job: Job, cfg_path: Path, run: Path, data: Path, device: str, seconds: float | None, steps: int = 0
+) -> list[str]:
+    """``train`` for ``job``: a probe (``seconds`` None) without held-out photos; a real run with its
+    start and its time as ``--minutes``, ``steps`` its cap (a slower run ends early, with its report)."""
+    cmd = [sys.executable, "-m", f"apps.{job.app}", "train", str(data), "--config", str(cfg_path)]
+    cmd += ["--out", str(run), "--no-progress", "--device", device]
+    if seconds is None:
+        return [*cmd, "--val", "none"]
+    if job.init:
+        cmd += ["--init-generator", job.init]
+    cmd += ["--steps", str(steps)] if steps else []
+    return [*cmd, "--minutes", f"{max(seconds, 60.0) / 60:.2f}"]
+
+
+def start(job: Job, run: Path, steps: int, data: Path, device: str, seconds: float | None = None) -> None:
+    """Start ``job`` in ``run``: a probe of ``steps`` when ``seconds`` is None, else a run of at most
+    ``steps`` in ``seconds``."""
+    probe = seconds is None
     run.mkdir(parents=True, exist_ok=True)
     cfg_path = run.parent / f"{run.name}.json"
     steps = max(steps, 2)
     log_every = max(steps // 4, 1) if probe else 50
     cfg_path.write_text(json.dumps(job_config(job, steps, log_every, probe), indent=1))
-    cmd = [sys.executable, "-m", f"apps.{job.app}", "train", str(data), "--config", str(cfg_path)]
-    cmd += ["--out", str(run), "--no-progress", "--device", device]
-    if job.init and not probe:
-        cmd += ["--init-generator", job.init]
+    cmd = train_command(job, cfg_path, run, data, device, seconds, steps)
     job.run, job.steps = run, steps
     log = open(run.parent / f"{run.name}.log", "w")  # noqa: SIM115  (the child owns it)
     job.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -165,62 +186,61 @@ def probe_rate(run: Path) -> float:
     return statistics.median(r["images_per_s"] for r in rows[1:] or rows) / batch  # a cut probe: its first tick
 
 
-EVAL_DATA = "assets/eval"  # the evaluation split
+def held_out(run: Path) -> dict | None:
+    """What a run's held-out check kept: its ``report.json`` (``kept``, ``headline``, ``better``,
+    ``scores``, ``verdict``), or for a run cut off before its report, the step ``generator.safetensors``
+    holds (its best check so far) as ``{"kept": ...}``; None when it has neither."""
+    try:
+        return json.loads((run / "report.json").read_text())
+    except (OSError, ValueError):
+        pass
+    from gancore.engine.checkpoint import read_metadata  # here: the driver itself needs no torch
+    from gancore.errors import UserError
+
+    try:
+        step = int(read_metadata(run / "generator.safetensors").get("step", 0))
+    except (UserError, ValueError):
+        return None
+    return {"kept": "start" if step == 0 else f"step {step}", "verdict": f"cut off; its best check so far: step {step}"}
 
 
-def evaluate(app: str, model: Path, out_json: Path, device: str, extra: list[str]) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", f"apps.{app}", "eval", EVAL_DATA, "--model", str(model)]
-    cmd += ["--json", str(out_json), "--device", device, *extra]
-    # two CPU threads each: the baselines and metrics run on the CPU, beside the training runs'
-    # data workers (with torch's default of one thread per core, the first lease's evals took 150 s)
-    env = {**os.environ, "OMP_NUM_THREADS": "2"}
-    log = open(out_json.with_suffix(".log"), "w")  # noqa: SIM115  (the child owns it)
-    return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+def best_on_held_out(jobs: list[Job]) -> Job | None:
+    """Of runs that held out the same photos and score them by the same measure, the one whose kept
+    model scored best; None if none has a report. Runs that disagree on photos or measure are not
+    compared: the first with a report wins, and the log says why."""
+    reports = [(j, held_out(j.run)) for j in jobs]
+    reports = [(j, r) for j, r in reports if r and "scores" in r and r["scores"].get("best")]
+    if not reports:
+        return None
+    first = reports[0][1]
+    if any(r["validation"] != first["validation"] or r["headline"] != first["headline"] for _, r in reports):
+        say("the runs held out different photos or chose by different measures: not compared; taking the first")
+        return reports[0][0]
+    sign = 1 if first.get("better", "higher") == "higher" else -1
+    for j, r in reports:
+        say(f"{j.name}: held-out {r['headline']} {r['scores']['best'][r['headline']]:.3f} ({r['kept']})")
+    return max(reports, key=lambda t: sign * t[1]["scores"]["best"][t[1]["headline"]])[0]
 
 
-def eval_all(items: list[tuple[str, Path, Path, list[str]]], device: str, until: float) -> dict[Path, dict]:
-    """Run the evals in parallel; ``{model: report}`` for those done by ``until`` (seconds since start)."""
-    procs = [(model, out, evaluate(app, model, out, device, extra)) for app, model, out, extra in items]
-    results = {}
-    for model, out, p in procs:
-        try:
-            p.wait(timeout=max(until - now(), 1))
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-        if p.returncode == 0 and out.exists():
-            results[model] = json.loads(out.read_text())
-        else:
-            say(f"eval of {model} failed:\n" + tail(out.with_suffix(".log")))
-    return results
-
-
-def superres_row(report: dict) -> tuple[float, float]:
-    """(gain over bicubic in dB, sharpness) of a superres eval report."""
-    model = next(r for r in report["rows"] if r["method"] == "model")
-    return report["gain_over_bicubic_db"], model.get("sharpness", 0.0)
-
-
-def inpainter_psnr(report: dict) -> float:
-    return next(r["psnr"] for r in report["rows"] if r["method"] == "model" and r["masks"] == "medium")
-
-
-def export(checkpoint: Path, dest: Path) -> None:
-    """The generator export of a training checkpoint (weights + its config as metadata)."""
-    from gancore.engine.checkpoint import export_generator, read  # here: the driver itself needs no torch
-    from gancore.inference import load_generator
-
-    _, meta = read(checkpoint)
-    _, gen, _ = load_generator(checkpoint)
-    export_generator(dest, gen, int(meta.get("step", 0)), json.loads(meta["config"]))
-
-
-def checkpoints(run: Path) -> list[Path]:
-    return sorted((run / "checkpoints").glob("step-*.safetensors"))
+def export_kept(job: Job, out: Path) -> Path | None:
+    """Copy the run's kept model (``generator.safetensors``, the held-out pick) to ``out/<name>.safetensors``;
+    nothing when the run kept its start (its check found nothing better) or has no model."""
+    report = held_out(job.run)
+    if report is None:
+        say(f"{job.name}: no model and no report")
+        return None
+    say(f"{job.name}: {report['verdict']}")
+    if report["kept"] == "start":
+        say(f"{job.name}: kept its start, so nothing is exported")
+        return None
+    dest = out / f"{job.name}.safetensors"
+    shutil.copyfile(job.run / "generator.safetensors", dest)
+    say(f"{job.name}: exported {report['kept']} -> {dest.name}")
+    return dest
 
 
 def main() -> int:
-    global SMOKE, EVAL_DATA
+    global SMOKE
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, required=True, help="folder of training photos")
     ap.add_argument("--out", type=Path, required=True, help="where the picks and logs.tar.gz go")
@@ -236,11 +256,9 @@ def main() -> int:
         "or until the deadline, whichever comes first",
     )
     ap.add_argument("--plan", type=Path, help="run these jobs instead of the built-in phases (see above)")
-    ap.add_argument("--eval-data", default=EVAL_DATA, help="the evaluation split (default assets/eval)")
     ap.add_argument("--smoke", action="store_true", help="batch 2, one worker: check this script on a CPU")
     a = ap.parse_args()
     SMOKE = a.smoke
-    EVAL_DATA = a.eval_data
     a.out.mkdir(parents=True, exist_ok=True)
     global LOG
     LOG = a.out / "driver.log"
@@ -258,7 +276,7 @@ def main() -> int:
             8,
         ),
         Job("inpainter-l1", "inpainter", "configs/inpainter-lama.json", None, 0.0, 4),
-        Job("inpainter-gan", "inpainter", "configs/inpainter-lama.json", None, 0.4, 4),
+        Job("inpainter-gan", "inpainter", "configs/inpainter-lama.json", None, 0.4, 4, GAN_INPAINTER),
     ]
     if a.fixed_steps:
         long = [
@@ -278,8 +296,8 @@ def main() -> int:
             run_session(a, [], plan)
         elif a.fixed_steps:
             for job in long:
-                start(job, a.runs / job.name, a.fixed_steps, a.data, a.device)
-            wait(long, a.deadline - 45)
+                start(job, a.runs / job.name, a.fixed_steps, a.data, a.device, a.deadline - 45 - now())
+            wait(long, a.deadline - 30)
             pick_final(a, long)
         else:
             run_session(a, x4, long)
@@ -291,7 +309,7 @@ def main() -> int:
 def run_session(a: argparse.Namespace, x4: list[Job], long: list[Job]) -> None:
     # probe: every phase-A run together, as they will run
     for job in x4 + long:
-        start(job, a.runs / f"probe-{job.name}", a.probe_steps, a.data, a.device, probe=True)
+        start(job, a.runs / f"probe-{job.name}", a.probe_steps, a.data, a.device)
     wait(x4 + long, a.deadline * 0.2)
     for job in x4 + long:
         try:
@@ -302,75 +320,41 @@ def run_session(a: argparse.Namespace, x4: list[Job], long: list[Job]) -> None:
     x4 = [j for j in x4 if j.rate > 0]
     long = [j for j in long if j.rate > 0]
 
-    # phase A; phase B (the x4 GAN) gets ~40 % of what is left, the evals and packing 70 s
-    left = a.deadline - now() - 70
+    # phase A; phase B (the x4 GAN) gets ~40 % of what is left; the picks and packing 40 s
+    left = a.deadline - now() - 40
     t_a = left * 0.55
-    startup = 25  # imports, cache, CUDA, workers
+    startup = 25  # imports, cache, CUDA, workers, the step-0 held-out scores
     for job in x4:
-        start(job, a.runs / job.name, int(job.rate * (t_a - startup) * 0.9), a.data, a.device)
+        start(job, a.runs / job.name, int(job.rate * (t_a - startup) * 0.9), a.data, a.device, t_a)
     for job in long:
-        start(job, a.runs / job.name, int(job.rate * (left - startup) * 0.9), a.data, a.device)
+        start(job, a.runs / job.name, int(job.rate * (left - startup) * 0.9), a.data, a.device, left)
     wait(x4, now() + t_a + 30)
 
-    # pick the x4 PSNR model; fine-tune it with the GAN
-    items = [("superres", j.run / "generator.safetensors", j.run / "eval.json", []) for j in x4]
-    reports = eval_all(items, a.device, now() + 60)
-    scored = sorted(
-        (
-            (superres_row(reports[j.run / "generator.safetensors"])[0], j)
-            for j in x4
-            if j.run / "generator.safetensors" in reports
-        ),
-        key=lambda t: t[0],
-        reverse=True,
-    )
-    for gain, j in scored:
-        say(f"{j.name}: {gain:+.3f} dB over bicubic")
-    if scored:
-        best = scored[0][1]
-        export(checkpoints(best.run)[-1], a.out / "superres-x4.safetensors")
+    # the x4 PSNR model its held-out photos score best; fine-tune it with the GAN
+    best = best_on_held_out(x4)
+    if best is not None:
+        kept = export_kept(best, a.out)
         gan = Job(
             "superres-x4-gan",
             "superres",
             best.config.replace(".json", "-gan.json"),
-            str(best.run / "generator.safetensors"),
+            str(kept or best.run / "generator.safetensors"),
             1.0,
             8,
         )
-        budget = a.deadline - 70 - now()
-        start(gan, a.runs / gan.name, int(best.rate * 0.5 * (budget - startup) * 0.9), a.data, a.device)
+        budget = a.deadline - 40 - now()
+        steps = int(best.rate * 0.5 * (budget - startup) * 0.9)
+        start(gan, a.runs / gan.name, steps, a.data, a.device, budget)
         long.append(gan)
     pack(a)  # phase A's logs come back even if the rest is cut short
-    wait(long, a.deadline - 65)
+    wait(long, a.deadline - 30)
     pick_final(a, long)
 
 
-def pick_final(a: argparse.Namespace, long: list[Job]) -> None:
-    """Eval the last 5 checkpoints of each GAN run and the inpainters' last; export the picks."""
-    items = []
-    for j in long:
-        for c in checkpoints(j.run)[-5:]:
-            if j.app == "superres":
-                items.append(("superres", c, c.with_suffix(".eval.json"), []))
-            elif c == checkpoints(j.run)[-1]:
-                items.append(("inpainter", c, c.with_suffix(".eval.json"), ["--sets", "medium"]))
-    reports = eval_all(items, a.device, a.deadline - 15)
-    for j in long:
-        ranked = []
-        for c in checkpoints(j.run):
-            if c in reports:
-                if j.app == "superres":
-                    gain, sharp = superres_row(reports[c])
-                    say(f"{j.name} {c.stem}: {gain:+.3f} dB, sharpness {sharp:.3f}")
-                    if gain >= 0.2:
-                        ranked.append((int(c.stem.split("-")[1]), c))
-                else:
-                    say(f"{j.name} {c.stem}: medium hole PSNR {inpainter_psnr(reports[c]):.3f} dB")
-                    ranked.append((inpainter_psnr(reports[c]), c))
-        if ranked:
-            pick = max(ranked, key=lambda t: t[0])[1]
-            say(f"{j.name}: picked {pick.name}")
-            export(pick, a.out / f"{j.name}.safetensors")
+def pick_final(a: argparse.Namespace, jobs: list[Job]) -> None:
+    """Export each run's own pick (its held-out check's best), as it says in its report."""
+    for j in jobs:
+        export_kept(j, a.out)
 
 
 def pack(a: argparse.Namespace) -> None:

@@ -2,7 +2,8 @@
 
 ``report.json`` holds ``validation`` (the held-out photos, relative to the data folder), ``scores``
 (``baseline``, ``start``, ``best``, ``last`` and, when it could be scored on the same crops, ``shipped``:
-each the task's measures by name), ``headline`` (the measure the rule used) and ``rule``, ``best_step``,
+each the task's measures by name), ``headline`` (the measure the rule used), ``better`` (``"higher"`` or
+``"lower"``: which way it is better) and ``rule``, ``best_step``,
 ``kept`` (``"start"`` or ``"step N"``: what ``generator.safetensors`` holds), ``history`` (every check)
 and ``verdict``. ``report.png``: a few held-out crops as input | baseline | start | kept model | truth.
 """
@@ -75,6 +76,7 @@ def write_report(run_dir: Path, data_dir: Path, val_files: list[Path], watch: Wa
         "crops": watch.validator.crops,
         "scores": scores,
         "headline": watch.measure,
+        "better": "higher" if watch.rule.higher else "lower",
         "rule": watch.rule.describe(),
         "start": start_name,
         "best_step": watch.best_step,

@@ -38,6 +38,7 @@ def test_checks_keep_the_best_and_report_it(tmp_path, tiny_config, small_photos,
     rel = [p.relative_to(small_photos).as_posix() for p in split.val]
     assert report["validation"] == rel and json.loads((run / "validation.json").read_text())["validation"] == rel
     assert set(report["scores"]) >= {"baseline", "start", "best", "last"} and report["headline"] == "psnr"
+    assert report["better"] == "higher"
     history = report["history"]
     assert [h["step"] for h in history] == [0, 2, 4, 6]
     best = max(history, key=lambda h: (h["psnr"], -h["step"]))
