@@ -85,6 +85,20 @@ def test_a_time_budget_ends_the_run_by_itself_and_keeps_the_best(tmp_path, tiny,
     assert int(read_metadata(run / "generator.safetensors")["step"]) == report["best_step"]
 
 
+def test_a_resumed_run_takes_minutes_as_a_cut_off(tmp_path, tiny, small_photos):
+    """With --resume the plan is not made again: --minutes only ends the run, cleanly, with its report. A
+    budget shorter than the reserve kept for the report is spent after the first resumed step, whatever
+    the machine's speed."""
+    run = tmp_path / "run"
+    r = cli("train", small_photos, "--config", tiny, "--steps", 4, "--out", run, "--no-progress")
+    assert r.returncode == 0, r.stderr
+    r = cli("train", small_photos, "--resume", "--out", run, "--steps", 100, "--minutes", 0.01, "--no-progress")
+    assert r.returncode == 0, r.stderr
+    assert "time budget of 0.01 minutes is spent: stopping at step 5" in r.stdout
+    report = json.loads((run / "report.json").read_text())
+    assert report["last_step"] == 5 and report["history"][-1]["step"] == 5
+
+
 def test_where_a_run_starts(tmp_path, tiny, small_photos):
     r = cli("train", small_photos, "--config", tiny, "--init-generator", "colorizer-x9", "--out", tmp_path / "a")
     assert r.returncode == 2 and r.stderr.startswith("error: model not found: colorizer-x9; the shipped ones are")
