@@ -19,8 +19,9 @@ from gancore.tasks import TASKS, Pair
 
 from . import realesrgan, validation  # noqa: F401  (realesrgan registers "second_order")
 from .degrade import BICUBIC, DEGRADATIONS, DegradationConfig, bicubic_resize, jpeg
+from .webinputs import INPUTS
 
-WEB_JPEG = 75  # validate "web": the quality of the JPEG inputs (eval's web protocol, webinputs.py)
+WEB_JPEG = INPUTS["jpeg75"]  # validate "web": the quality of the JPEG inputs (eval's web protocol)
 
 
 def upsample(lr: torch.Tensor, scale: int) -> torch.Tensor:

@@ -87,6 +87,11 @@ class Rule:
             return math.isfinite(a)
         return math.isfinite(a) and (a > b if self.higher else a < b)
 
+    @property
+    def direction(self) -> str:
+        """Which way the measure is better: ``"higher"`` or ``"lower"``."""
+        return "higher" if self.higher else "lower"
+
     def describe(self) -> str:
         return f"the highest {self.measure}" if self.higher else f"the lowest {self.measure}"
 

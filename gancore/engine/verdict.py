@@ -52,9 +52,8 @@ def verdict(watch: Watch, start_name: str, photos: int) -> str:
         return (f"did not beat {start_name} {on} (its {m} {_fmt(m, watch.start[m])}; no later check was better); "
                 f"kept it")  # fmt: skip
     if gain > 0 and m not in UNITS:  # a score without a unit: both values, and which way is better
-        better = "higher" if watch.rule.higher else "lower"
-        return (f"beats {name} {on}: {m} {_fmt(m, watch.best[m])} against {_fmt(m, against[m])} ({better} is "
-                f"better; step {watch.best_step})")  # fmt: skip
+        return (f"beats {name} {on}: {m} {_fmt(m, watch.best[m])} against {_fmt(m, against[m])} "
+                f"({watch.rule.direction} is better; step {watch.best_step})")  # fmt: skip
     if gain > 0:
         said = f"beats {name} {on} by {_fmt(m, gain, signed=True)} ({m} {_fmt(m, watch.best[m])}, "
         said += f"step {watch.best_step})"
@@ -76,7 +75,7 @@ def write_report(run_dir: Path, data_dir: Path, val_files: list[Path], watch: Wa
         "crops": watch.validator.crops,
         "scores": scores,
         "headline": watch.measure,
-        "better": "higher" if watch.rule.higher else "lower",
+        "better": watch.rule.direction,
         "rule": watch.rule.describe(),
         "start": start_name,
         "best_step": watch.best_step,
