@@ -89,7 +89,11 @@ def test_pix2pix_ratio_of_medians_and_round_by_round():
     r = pix2pix_ratios(rows)
     assert r["vs fp32"] == 1.5  # 3.0 / 2.0
     assert r["vs fp32, median of rounds"] == 1.4  # rounds: 1.5, 1.1, 1.4
+    assert r["vs fp32, rounds' lower quartile"] == 1.25  # between 1.1 and 1.4
+    assert r["vs fp32, rounds' upper quartile"] == 1.45  # between 1.4 and 1.5
     assert pix2pix_ratios(rows[:1]) == {}
+    one = [{**row, "times_s": row["times_s"][:1]} for row in rows]  # one round: no spread to give
+    assert "vs fp32, rounds' lower quartile" not in pix2pix_ratios(one)
 
 
 def test_every_setting_is_described():
