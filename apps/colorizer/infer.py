@@ -156,7 +156,7 @@ class Colorizer:
         self.hints_dir = Path(hints_dir) if hints_dir is not None else None
 
     def load(self, path: Path) -> tuple[np.ndarray, np.ndarray | None]:
-        rgb = read_rgb(path, note_frames=True)  # raises BadImage for an unreadable file
+        rgb = read_rgb(path, notes=True)  # raises BadImage for an unreadable file
         if self.hints_dir is None:
             return rgb, None
         rel = path.relative_to(self.in_dir) if self.in_dir is not None else Path(path.name)

@@ -151,7 +151,7 @@ class Inpainter:
         self.device, self.max_side = device, max_side
 
     def load(self, path: Path) -> tuple[np.ndarray, np.ndarray]:
-        img = to_rgb(open_image(path, note_frames=True))  # raises BadImage for an unreadable file
+        img = to_rgb(open_image(path, notes=True))  # raises BadImage for an unreadable file
         rgb = np.asarray(img)
         rel = path.relative_to(self.in_dir)
         if self.masks is not None:

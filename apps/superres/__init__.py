@@ -8,8 +8,9 @@ from __future__ import annotations
 
 
 def upscale(image, scale: int | None = None, model=None, device: str = "cpu", strength: float | None = None):
-    """Upscale one picture, as ``run`` does (tile by tile, any size; alpha, gray and 16-bit kept):
-    a PIL image, a uint8 array or a path in, a PIL image ``scale`` times larger out. ``scale``:
+    """Upscale one picture, as ``run`` does (tile by tile, any size; alpha, gray and 16-bit gray kept):
+    a PIL image, a uint8 array or a path in, a PIL image ``scale`` times larger out (a PIL image holds 8 bits
+    a colour channel: for 16-bit colour, ``run`` or ``Upscaler.upscale_array`` on a uint16 array). ``scale``:
     the model's (default) or a lower factor. ``model``: a checkpoint, a run folder or a shipped model's
     name (default: the shipped ``superres-x{scale}`` if there is one, else ``superres-x4``), loaded once.
     ``strength``: for a GAN model, 0 (its faithful PSNR model) to 1 (the GAN model), ``strength.py``.

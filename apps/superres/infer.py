@@ -28,6 +28,7 @@ from .ensemble import self_ensemble
 from .modes import Layers, join, split, upscale_alpha
 from .options import PAD, TILE_BATCH_CUDA, TILE_OUT, add_run_arguments, add_tile_arguments  # noqa: F401  (re-exported)
 from .tiles import core_size, upscale_tiled
+from .wide import WidePicture, read_wide
 
 
 def default_tile(scale: int, pad: int = PAD) -> int:
@@ -136,11 +137,14 @@ class Upscaler:
         """Any PIL image -> upscaled PIL image (alpha bicubic; gray, 16-bit kept; palette -> RGB(A))."""
         return self.upscale_layers(split(img), scale)
 
-    def upscale_layers(self, layers: Layers, scale: int | None = None) -> Image.Image:
-        """``modes.split``'s colour and alpha -> the upscaled PIL image (alpha bicubic, apart)."""
+    def upscale_layers(self, layers: Layers, scale: int | None = None) -> Image.Image | WidePicture:
+        """``modes.split``'s (or ``wide.read_wide``'s) colour and alpha -> the upscaled PIL image (alpha
+        bicubic, apart); 16-bit colour -> a ``WidePicture`` (written as a 16-bit PNG)."""
         scale = self.check_scale(scale)
         colour = self.upscale_array(layers.colour, scale)
         alpha = upscale_alpha(layers.alpha, scale) if layers.alpha is not None else None
+        if colour.dtype == np.uint16 and colour.shape[2] == 3:
+            return WidePicture(colour, alpha)
         return join(colour, alpha)
 
 
@@ -148,8 +152,9 @@ class FolderUpscaler:
     """``run``'s processor, in the split form of ``gancore.batch.Processor``.
 
     ``load`` (reader threads) decodes a file and takes it apart (``modes.split``: colour
-    ``(H, W, 1 or 3)``, alpha); calling it on those layers (main thread) upscales them tile by tile
-    and returns the PIL image ``(H * scale, W * scale)`` (saved as PNG).
+    ``(H, W, 1 or 3)``, alpha; a 16-bit colour file through ``wide.read_wide``); calling it on those
+    layers (main thread) upscales them tile by tile and returns the PIL image ``(H * scale, W * scale)``,
+    or a ``WidePicture`` for 16-bit colour (saved as PNG either way).
     """
 
     def __init__(self, up: Upscaler, scale: int | None = None):
@@ -157,9 +162,12 @@ class FolderUpscaler:
         self.scale = up.check_scale(scale)  # fail before the first file
 
     def load(self, path: Path) -> Layers:
-        return split(open_image(path, note_frames=True))  # raises BadImage for an unreadable file
+        wide = read_wide(path)  # 16 bits a colour channel, kept (wide.py)
+        if wide is not None:
+            return wide
+        return split(open_image(path, notes=True))  # raises BadImage for an unreadable file
 
-    def __call__(self, layers: Layers) -> Image.Image:
+    def __call__(self, layers: Layers) -> Image.Image | WidePicture:
         return self.up.upscale_layers(layers, self.scale)
 
 

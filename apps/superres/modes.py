@@ -6,6 +6,8 @@
 * RGB stays RGB; CMYK, YCbCr, LAB, HSV become RGB.
 * Gray (``L``, ``1``) stays gray (``L``): the model sees R = G = B.
 * 16-bit gray (``I;16``, ``I``, ``F``) stays 16-bit (``I;16`` PNG); the model sees the full precision.
+* 16-bit colour (a 48- or 64-bit PNG or TIFF), which Pillow opens with 8 bits a channel: ``run`` reads
+  it whole and writes it back with 16 (``wide.py``).
 * Alpha (``RGBA``, ``LA``, ``PA``, palette transparency) is upscaled separately (bicubic) and joined back.
 * Palette images (``P``) come out as RGB or RGBA: an upscaled photo has more colours than a palette.
 """
@@ -25,8 +27,8 @@ WIDE = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")  # single-channel modes wid
 class Layers:
     """An image taken apart for the model."""
 
-    colour: np.ndarray  # (H, W, 3) RGB or (H, W, 1) gray; uint8, or uint16 for 16-bit gray
-    alpha: np.ndarray | None  # (H, W) uint8, or None
+    colour: np.ndarray  # (H, W, 3) RGB or (H, W, 1) gray; uint8, or uint16 for 16 bits (gray, or wide.py's colour)
+    alpha: np.ndarray | None  # (H, W) uint8 (uint16 beside 16-bit colour, wide.py), or None
 
 
 def _wide_gray(img: Image.Image) -> np.ndarray:
@@ -61,7 +63,7 @@ def split(img: Image.Image) -> Layers:
 
 
 def upscale_alpha(alpha: np.ndarray, scale: int) -> np.ndarray:
-    """``(H, W)`` uint8 -> ``(H * scale, W * scale)``, bicubic (clipped to 0..255)."""
+    """``(H, W)`` uint8 (or uint16) -> ``(H * scale, W * scale)``, bicubic (clipped to the type's range)."""
     h, w = alpha.shape
     return cv2.resize(alpha, (w * scale, h * scale), interpolation=cv2.INTER_CUBIC)
 

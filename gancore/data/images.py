@@ -109,17 +109,32 @@ def to_rgb(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
+def colour_bits(img: Image.Image) -> int:
+    """Bits a channel a not yet decoded RGB(A) ``img`` stores in its file (16 for a 48- or 64-bit PNG or TIFF,
+    which Pillow decodes to 8), from its decoder's raw mode; 8 for any other colour picture, 0 for the rest."""
+    if img.mode not in ("RGB", "RGBA"):
+        return 0
+    for tile in getattr(img, "tile", None) or ():
+        args = tile[3] if len(tile) > 3 else None
+        raw = args if isinstance(args, str) else (args[0] if isinstance(args, tuple) and args else "")
+        if isinstance(raw, str) and ";16" in raw:
+            return 16
+    return 8
+
+
 # ``open_image`` runs in `run`'s reader threads, where ``warnings.catch_warnings`` is not safe: the
 # decompression-bomb size check is done here instead, and Pillow's own warning silenced.
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 
 
-def open_image(path: str | Path, note_frames: bool = False) -> Image.Image:
+def open_image(path: str | Path, notes: bool = False) -> Image.Image:
     """Open and fully decode ``path`` with EXIF orientation applied and its colour profile converted to
     sRGB (the mode unchanged, except CMYK with a profile: RGB).
 
     Pictures over Pillow's ``Image.MAX_IMAGE_PIXELS`` (decompression-bomb guard) are refused before decoding.
-    An animation or a multi-page file gives its first frame; ``note_frames`` says so on stderr (``run``).
+    An animation or a multi-page file gives its first frame; a colour picture with 16 bits a channel (a 48- or
+    64-bit PNG or TIFF) is read with 8 (Pillow keeps the high byte; 16-bit gray keeps its range, see
+    ``WIDE_MODES``). ``notes`` says either on stderr (``run``), so neither is silent.
     """
     try:
         with Image.open(path) as img:
@@ -129,10 +144,13 @@ def open_image(path: str | Path, note_frames: bool = False) -> Image.Image:
                     f"{path}: cannot read image ({img.width}x{img.height} is over the {limit} pixel limit "
                     f"against decompression bombs; run --max-pixels N raises it)"
                 )
+            wide_colour = colour_bits(img) > 8  # known from the header only, before decoding
             img.load()  # decode now: a truncated file fails here, not later
             frames = getattr(img, "n_frames", 1)
-            if note_frames and frames > 1:
+            if notes and frames > 1:
                 print(f"note: {path} has {frames} frames (an animation or pages); the first is used", file=sys.stderr)
+            if notes and wide_colour:
+                print(f"note: {path} has 16 bits a colour channel; it is read, and written, with 8", file=sys.stderr)
             return to_srgb(ImageOps.exif_transpose(img), str(path))
     except Image.DecompressionBombError:  # Pillow refuses pictures over twice its limit in open() itself
         raise BadImage(f"{path}: cannot read image (over the {Image.MAX_IMAGE_PIXELS} pixel limit against "
@@ -141,6 +159,6 @@ def open_image(path: str | Path, note_frames: bool = False) -> Image.Image:
         raise BadImage(f"{path}: cannot read image ({err})") from None
 
 
-def read_rgb(path: str | Path, note_frames: bool = False) -> np.ndarray:
+def read_rgb(path: str | Path, notes: bool = False) -> np.ndarray:
     """``path`` decoded to RGB ``uint8`` ``(H, W, 3)``."""
-    return np.asarray(to_rgb(open_image(path, note_frames)))
+    return np.asarray(to_rgb(open_image(path, notes)))

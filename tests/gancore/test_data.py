@@ -242,8 +242,35 @@ def test_a_multi_frame_file_gives_its_first_frame_with_a_note_when_asked(tmp_pat
     first = np.asarray(open_image(tmp_path / "anim.gif").convert("RGB"))
     assert first[0, 0, 0] > 150 and first[0, 0, 1] < 50, "the first frame"
     assert capsys.readouterr().err == "", "no note unless asked (training reads files again and again)"
-    read_rgb(tmp_path / "anim.gif", note_frames=True)
+    read_rgb(tmp_path / "anim.gif", notes=True)
     assert "has 3 frames (an animation or pages); the first is used" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("ext", ["png", "tif"])
+def test_a_colour_picture_with_16_bits_a_channel_is_read_by_its_high_byte_and_said_so(tmp_path, capsys, ext):
+    """A 48-bit PNG or TIFF (a raw developer's or a scanner's) was read with 8 bits a channel in silence."""
+    import cv2
+
+    from gancore.data import open_image
+    from gancore.data.images import colour_bits
+
+    wide = (np.arange(6 * 5 * 3).reshape(6, 5, 3) * 700 + 7).astype(np.uint16)  # 7 .. 62,307: low bytes vary
+    cv2.imwrite(str(tmp_path / f"wide.{ext}"), wide[..., ::-1])  # OpenCV writes BGR
+    Image.fromarray((wide[..., 0] >> 8).astype(np.uint8)).convert("RGB").save(tmp_path / "narrow.png")
+    Image.fromarray(wide[..., 0]).save(tmp_path / "gray16.png")  # I;16: keeps its range, no note
+    assert np.array_equal(read_rgb(tmp_path / f"wide.{ext}"), (wide >> 8).astype(np.uint8)), "the high byte"
+    assert capsys.readouterr().err == "", "no note unless asked"
+    with Image.open(tmp_path / f"wide.{ext}") as img:
+        assert colour_bits(img) == 16
+    with Image.open(tmp_path / "narrow.png") as img:
+        assert colour_bits(img) == 8
+    with Image.open(tmp_path / "gray16.png") as img:
+        assert colour_bits(img) == 0
+    read_rgb(tmp_path / f"wide.{ext}", notes=True)
+    assert "wide." + ext + " has 16 bits a colour channel; it is read, and written, with 8" in capsys.readouterr().err
+    read_rgb(tmp_path / "narrow.png", notes=True)
+    open_image(tmp_path / "gray16.png", notes=True)
+    assert capsys.readouterr().err == ""
 
 
 def test_links_to_folders_are_followed_once_and_loops_end(tmp_path):
