@@ -25,10 +25,10 @@ from gancore.inference import load_generator
 from gancore.network import build_network
 
 from .ensemble import self_ensemble
-from .modes import Layers, join, split, upscale_alpha
+from .modes import Layers, WidePicture, join, split, upscale_alpha
 from .options import PAD, TILE_BATCH_CUDA, TILE_OUT, add_run_arguments, add_tile_arguments  # noqa: F401  (re-exported)
 from .tiles import core_size, upscale_tiled
-from .wide import WidePicture, read_wide
+from .wide import read_wide
 
 
 def default_tile(scale: int, pad: int = PAD) -> int:
@@ -143,8 +143,6 @@ class Upscaler:
         scale = self.check_scale(scale)
         colour = self.upscale_array(layers.colour, scale)
         alpha = upscale_alpha(layers.alpha, scale) if layers.alpha is not None else None
-        if colour.dtype == np.uint16 and colour.shape[2] == 3:
-            return WidePicture(colour, alpha)
         return join(colour, alpha)
 
 

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -68,8 +69,39 @@ def upscale_alpha(alpha: np.ndarray, scale: int) -> np.ndarray:
     return cv2.resize(alpha, (w * scale, h * scale), interpolation=cv2.INTER_CUBIC)
 
 
-def join(colour: np.ndarray, alpha: np.ndarray | None) -> Image.Image:
-    """Upscaled colour ``(h, w, 1 or 3)`` and alpha ``(h, w)`` -> an L, LA, I;16, RGB or RGBA image."""
+class WidePicture:
+    """An upscaled 16-bit colour picture: RGB ``(H, W, 3)`` uint16 and alpha ``(H, W)`` uint16 or None.
+
+    ``save(path)`` writes a 16-bit PNG (48 or 64 bits a pixel; Pillow cannot), as ``save_atomic`` calls a
+    PIL image's ``save``; ``size`` is (width, height), as a PIL image's.
+    """
+
+    def __init__(self, rgb: np.ndarray, alpha: np.ndarray | None = None):
+        if rgb.dtype != np.uint16 or rgb.ndim != 3 or rgb.shape[2] != 3:
+            raise ValueError(f"expected uint16 (H, W, 3), got {rgb.dtype} {rgb.shape}")
+        self.rgb, self.alpha = rgb, alpha
+        self.size = (rgb.shape[1], rgb.shape[0])
+
+    def array(self) -> np.ndarray:
+        """RGB or RGBA ``(H, W, 3 or 4)`` uint16."""
+        if self.alpha is None:
+            return self.rgb
+        return np.concatenate([self.rgb, self.alpha.astype(np.uint16)[..., None]], axis=2)
+
+    def save(self, path: str | Path, **_png_options) -> None:
+        """A 16-bit PNG at ``path`` (encoded in memory: any file name, on any platform)."""
+        arr = self.array()
+        ok, buf = cv2.imencode(".png", np.ascontiguousarray(arr[..., [2, 1, 0, 3][: arr.shape[2]]]))
+        if not ok:
+            raise OSError("OpenCV could not encode the 16-bit PNG")
+        Path(path).write_bytes(buf.tobytes())
+
+
+def join(colour: np.ndarray, alpha: np.ndarray | None) -> Image.Image | WidePicture:
+    """Upscaled colour ``(h, w, 1 or 3)`` and alpha ``(h, w)`` -> an L, LA, I;16, RGB or RGBA image, or a
+    ``WidePicture`` for 16-bit colour (which a PIL image cannot hold)."""
+    if colour.shape[2] == 3 and colour.dtype == np.uint16:
+        return WidePicture(colour, alpha)
     if colour.shape[2] == 1:
         gray = colour[..., 0]
         if colour.dtype == np.uint16:

@@ -2,7 +2,7 @@
 output) is read at full precision, upscaled as 16-bit gray is, and written as a 16-bit PNG.
 
     layers = read_wide(path)            # Layers with uint16 colour (H, W, 3) and alpha, or None
-    picture = WidePicture(rgb16, a16)   # what ``join`` returns for them; ``save`` writes the PNG
+    picture = join(rgb16, a16)          # modes.WidePicture; its ``save`` writes the 16-bit PNG
 
 Pillow decodes such files to 8 bits a channel, so they are read with OpenCV instead (its orientation
 taken from the file's EXIF, as ``open_image`` applies it). Files this reading does not cover go the
@@ -22,7 +22,7 @@ from PIL import Image
 from gancore.data.images import colour_bits
 from gancore.data.profiles import profile_name
 
-from .modes import Layers
+from .modes import Layers, WidePicture  # noqa: F401  (WidePicture: what ``modes.join`` makes of them)
 
 # EXIF orientation -> the same turn as Pillow's ``ImageOps.exif_transpose`` on an (H, W, C) array
 ORIENT = {
@@ -68,34 +68,3 @@ def read_wide(path: str | Path) -> Layers | None:
     rgb = np.ascontiguousarray(turn(rgb))
     alpha = np.ascontiguousarray(turn(arr[..., 3:])[..., 0]) if arr.shape[2] == 4 else None
     return Layers(rgb, alpha)
-
-
-class WidePicture:
-    """An upscaled 16-bit colour picture: RGB ``(H, W, 3)`` uint16 and alpha ``(H, W)`` uint16 or None.
-
-    ``save(path)`` writes a 16-bit PNG (48 or 64 bits a pixel; Pillow cannot), as ``save_atomic`` calls a
-    PIL image's ``save``; ``size`` is (width, height), as a PIL image's.
-    """
-
-    def __init__(self, rgb: np.ndarray, alpha: np.ndarray | None = None):
-        if rgb.dtype != np.uint16 or rgb.ndim != 3 or rgb.shape[2] != 3:
-            raise ValueError(f"expected uint16 (H, W, 3), got {rgb.dtype} {rgb.shape}")
-        self.rgb, self.alpha = rgb, alpha
-        self.size = (rgb.shape[1], rgb.shape[0])
-
-    def array(self) -> np.ndarray:
-        """RGB or RGBA ``(H, W, 3 or 4)`` uint16."""
-        if self.alpha is None:
-            return self.rgb
-        return np.concatenate([self.rgb, self.alpha.astype(np.uint16)[..., None]], axis=2)
-
-    def save(self, fp, **_png_options) -> None:
-        """A 16-bit PNG to ``fp`` (a path or a binary file object)."""
-        arr = self.array()
-        ok, buf = cv2.imencode(".png", np.ascontiguousarray(arr[..., [2, 1, 0, 3][: arr.shape[2]]]))
-        if not ok:
-            raise OSError("OpenCV could not encode the 16-bit PNG")
-        if isinstance(fp, (str, Path)):
-            Path(fp).write_bytes(buf.tobytes())
-        else:
-            fp.write(buf.tobytes())
